@@ -1,0 +1,77 @@
+/*
+ * The wping command line: ping.exe options with `-` or `/`, before or after the target, plus
+ * GNU long names, parsed with getopt_long into struct wping_options. The parser never exits
+ * and never prints: it returns what happened and leaves a message for the caller to print.
+ */
+#ifndef WPING_OPTIONS_H
+#define WPING_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* At most this many source-route hops may precede the target of -j / -k. */
+#define WPING_MAX_ROUTE_HOPS 8
+
+enum wping_family_choice {
+    WPING_FAMILY_ANY = 0,
+    WPING_FAMILY_4, /* -4 */
+    WPING_FAMILY_6, /* -6 */
+};
+
+enum wping_route_kind {
+    WPING_ROUTE_NONE = 0,
+    WPING_ROUTE_LOOSE,  /* -j */
+    WPING_ROUTE_STRICT, /* -k */
+};
+
+/* Everything the command line asked for. Defaults are those of ping.exe. */
+struct wping_options {
+    const char *target; /* the one non-option argument (points into argv) */
+    bool forever;       /* -t */
+    bool resolve_names; /* -a */
+    uint32_t count;     /* -n, 1..4294967295, default 4 */
+    uint32_t size;      /* -l, 0..65500, default 32 */
+    bool dont_fragment; /* -f */
+    int ttl;            /* -i, 1..255; 0 = not given (system default) */
+    int tos;            /* -v, 0..255; -1 = not given */
+    unsigned record_route; /* -r, 1..9; 0 = off */
+    unsigned timestamp;    /* -s, 1..4; 0 = off */
+    enum wping_route_kind route_kind;     /* -j / -k */
+    const char *route[WPING_MAX_ROUTE_HOPS]; /* hops as typed, before the target */
+    unsigned route_count;
+    uint32_t timeout_ms;   /* -w, default 4000 */
+    bool reverse_route;    /* -R (IPv6 only) */
+    const char *source;    /* -S, as typed; NULL = none */
+    const char *compartment; /* -c: interface or VRF name; NULL = none */
+    enum wping_family_choice family; /* -4 / -6 */
+};
+
+enum wping_parse_result {
+    WPING_PARSE_OK = 0, /* options filled in; run */
+    WPING_PARSE_HELP,   /* --help, -?, /?, or no arguments: print the usage to stdout, exit 0 */
+    WPING_PARSE_VERSION, /* --version: print the version to stdout, exit 0 */
+    WPING_PARSE_ERROR,  /* message set; print it (and the usage when usage_after is set) to stderr */
+};
+
+/* What went wrong, ready to print. */
+struct wping_parse_error {
+    char message[256]; /* one of ping.exe's strings, e.g. "Bad option -x." (no newline) */
+    bool usage_after;  /* ping.exe prints the usage after this message ("Bad option") */
+};
+
+/* Sets the ping.exe defaults. */
+void wping_options_init(struct wping_options *options);
+
+/*
+ * Parses argv. Does not exit, does not print, does not resolve names. Family conflicts that
+ * the command line alone reveals (-f with -6, -R with -4, a literal target or -S address of
+ * the other family) are reported here. argv is permuted; strings point into it.
+ */
+enum wping_parse_result wping_parse(int argc, char **argv, struct wping_options *options,
+                                    struct wping_parse_error *error);
+
+/* The usage text, ping.exe's layout, followed by wping's long options; ends with "\n\n". */
+const char *wping_usage(void);
+
+#endif /* WPING_OPTIONS_H */

@@ -1,0 +1,251 @@
+/*
+ * The ICMP echo engine: one echo request out, one outcome back, with the semantics of the
+ * Windows IcmpSendEcho2Ex / Icmp6SendEcho2 calls. IPv4 and IPv6, over an unprivileged
+ * datagram ICMP socket or a raw socket. The engine never prints and never exits.
+ *
+ * A handle serves one address family and may have many requests outstanding. It is not
+ * thread-safe: use each handle from one thread at a time.
+ */
+#ifndef WPING_ECHO_H
+#define WPING_ECHO_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <time.h>
+
+/* IP_STATUS values; the numbers are those of Windows ipexport.h. */
+enum echo_status {
+    ECHO_SUCCESS = 0,
+    ECHO_BUF_TOO_SMALL = 11001,
+    ECHO_DEST_NET_UNREACHABLE = 11002, /* IPv6: no route */
+    ECHO_DEST_HOST_UNREACHABLE = 11003, /* IPv6: address unreachable */
+    ECHO_DEST_PROT_UNREACHABLE = 11004, /* IPv6: administratively prohibited */
+    ECHO_DEST_PORT_UNREACHABLE = 11005,
+    ECHO_NO_RESOURCES = 11006,
+    ECHO_BAD_OPTION = 11007,
+    ECHO_HW_ERROR = 11008,
+    ECHO_PACKET_TOO_BIG = 11009,
+    ECHO_REQ_TIMED_OUT = 11010,
+    ECHO_BAD_REQ = 11011,
+    ECHO_BAD_ROUTE = 11012,
+    ECHO_TTL_EXPIRED_TRANSIT = 11013, /* IPv6: hop limit exceeded */
+    ECHO_TTL_EXPIRED_REASSEM = 11014,
+    ECHO_PARAM_PROBLEM = 11015,
+    ECHO_SOURCE_QUENCH = 11016,
+    ECHO_OPTION_TOO_BIG = 11017,
+    ECHO_BAD_DESTINATION = 11018,
+    ECHO_DEST_UNREACHABLE = 11040, /* IPv6 only */
+    ECHO_TIME_EXCEEDED = 11041,
+    ECHO_BAD_HEADER = 11042,
+    ECHO_UNRECOGNIZED_NEXT_HEADER = 11043,
+    ECHO_ICMP_ERROR = 11044,
+    ECHO_DEST_SCOPE_MISMATCH = 11045,
+    ECHO_GENERAL_FAILURE = 11050,
+    ECHO_PENDING = 11255,
+};
+
+/* The symbolic Windows name of an IP_STATUS ("IP_REQ_TIMED_OUT"); for AF_INET6 the IPv6
+ * alias where Windows has one ("IP_DEST_NO_ROUTE"). Unknown values give "IP_STATUS_UNKNOWN". */
+const char *echo_status_name(uint32_t status, int family);
+
+/* Errors that stop a call before any packet is sent (negative return values). */
+enum echo_error {
+    ECHO_OK = 0,
+    ECHO_ERR_INVALID = -1,     /* an argument is out of range or inconsistent */
+    ECHO_ERR_DESTINATION = -2, /* destination is the unspecified address (Win32 1214) */
+    ECHO_ERR_SOURCE = -3,      /* source is not an address of this host (Win32 1214) */
+    ECHO_ERR_PERMISSION = -4,  /* neither a datagram nor a raw ICMP socket may be opened */
+    ECHO_ERR_NOMEM = -5,
+    ECHO_ERR_DEVICE = -6,    /* the interface or VRF to bind to does not exist */
+    ECHO_ERR_INTERRUPTED = -7, /* echo_wait: a signal arrived */
+    ECHO_ERR_SYSTEM = -8,    /* another system call failed; errno says which */
+};
+
+/* A short English description of an enum echo_error value. */
+const char *echo_strerror(int error);
+
+enum echo_socket_kind {
+    ECHO_SOCKET_AUTO = 0, /* datagram when net.ipv4.ping_group_range allows it, else raw */
+    ECHO_SOCKET_DGRAM,
+    ECHO_SOCKET_RAW,
+};
+
+/* How to open a handle. Initialise with echo_config_init, then change what you need. */
+struct echo_config {
+    int family;                    /* AF_INET or AF_INET6 */
+    enum echo_socket_kind kind;    /* default ECHO_SOCKET_AUTO */
+    const struct sockaddr *source; /* NULL or unspecified: chosen by route; else must be local */
+    socklen_t source_len;
+    const char *device; /* NULL, or the interface or VRF to bind to (SO_BINDTODEVICE) */
+};
+
+void echo_config_init(struct echo_config *config, int family);
+
+typedef struct echo_handle echo_handle;
+
+/*
+ * Opens the socket(s) of a handle. Returns ECHO_OK and sets *handle, or a negative
+ * enum echo_error with errno set: ECHO_ERR_PERMISSION (errno of the raw attempt; the
+ * datagram attempt failed too), ECHO_ERR_SOURCE, ECHO_ERR_DEVICE, ECHO_ERR_INVALID,
+ * ECHO_ERR_NOMEM, ECHO_ERR_SYSTEM. Nothing needs privileges after this call returns.
+ * Free with echo_close.
+ */
+int echo_open(const struct echo_config *config, echo_handle **handle);
+
+/* Closes the handle. Outstanding requests are dropped without their callbacks. NULL is a no-op. */
+void echo_close(echo_handle *handle);
+
+/* The socket kind the handle got (never ECHO_SOCKET_AUTO). */
+enum echo_socket_kind echo_socket_kind(const echo_handle *handle);
+
+/* The handle's family, AF_INET or AF_INET6. */
+int echo_family(const echo_handle *handle);
+
+/* Largest IPv4 options block, in bytes (MAX_OPT_SIZE). */
+#define ECHO_MAX_IP_OPTIONS 40
+/* Largest echo payload the engine accepts: 65535 - 20 (IPv4 header) - 8 (ICMP header). */
+#define ECHO_MAX_DATA 65507
+
+/* One echo request. Zero-initialise, then fill in. */
+struct echo_request {
+    const struct sockaddr *destination; /* AF_INET or AF_INET6, the handle's family */
+    socklen_t destination_len;
+    const void *data; /* payload, may be NULL when size is 0 */
+    size_t size;      /* 0..ECHO_MAX_DATA */
+    int ttl;          /* TTL / hop limit 1..255; 0 = system default */
+    int tos;          /* IPv4 TOS / IPv6 traffic class 0..255 */
+    bool dont_fragment; /* IPv4: set DF; when false DF is explicitly cleared */
+    const uint8_t *ip_options; /* IPv4 options in wire form (source routes list the full */
+    size_t ip_options_len;     /* route, first hop to final destination), at most 40 bytes */
+    uint32_t timeout_ms; /* measured from the send; 0 = take only what is already queued */
+    void *reply_buffer;    /* NULL, or where to copy the reply payload */
+    size_t reply_capacity; /* bytes at reply_buffer */
+};
+
+/* Everything known about how one request ended. */
+struct echo_outcome {
+    uint32_t status;                   /* enum echo_status */
+    uint16_t sequence;                 /* echo sequence number the request carried */
+    struct sockaddr_storage responder; /* echo reply source or ICMP error sender; ss_family 0 if none */
+    uint64_t rtt_ns;        /* send to receive; 0 for timeouts and local failures */
+    bool kernel_timestamp;  /* rtt_ns is against the kernel's receive timestamp */
+    struct timespec sent_at; /* CLOCK_REALTIME at the send */
+    int ttl;                /* reply TTL / hop limit, -1 when unknown */
+    int tos;                /* reply TOS / traffic class, -1 when unknown */
+    int ip_flags;           /* reply IPv4 flags (0x02 = DF), -1 when unknown */
+    size_t data_len;        /* payload bytes in the reply (may exceed reply_capacity) */
+    bool data_truncated;    /* data_len > reply_capacity: only reply_capacity bytes were copied */
+    bool data_match;        /* the reply payload equals the request payload */
+    uint8_t ip_options[ECHO_MAX_IP_OPTIONS]; /* the reply's IPv4 options as received */
+    size_t ip_options_len;
+    int send_errno; /* non-zero when the request could not be sent (status then tells why) */
+};
+
+/*
+ * Sends one request and waits for its outcome. Returns ECHO_OK with *outcome filled (an
+ * ICMP error or a timeout is a normal outcome), or a negative enum echo_error when the
+ * request was refused before sending. Callbacks of other outstanding requests may run.
+ */
+int echo_send(echo_handle *handle, const struct echo_request *request,
+              struct echo_outcome *outcome);
+
+/* Called once per asynchronous request with its outcome, from echo_process / echo_wait. */
+typedef void echo_callback(void *context, const struct echo_outcome *outcome);
+
+/*
+ * Sends one request without waiting. Returns ECHO_OK when the outcome will be delivered to
+ * callback (even a local send failure is delivered that way), or a negative enum echo_error
+ * when it was refused before sending (no callback then). The request's buffers (reply_buffer)
+ * must stay valid until the callback; destination and data are copied.
+ */
+int echo_start(echo_handle *handle, const struct echo_request *request, echo_callback *callback,
+               void *context);
+
+/* The descriptor to poll for input (POLLIN) while requests are outstanding. */
+int echo_fd(const echo_handle *handle);
+
+/* Number of outstanding requests. */
+size_t echo_pending(const echo_handle *handle);
+
+/* The earliest deadline of the outstanding requests (CLOCK_MONOTONIC); false when none. */
+bool echo_next_deadline(const echo_handle *handle, struct timespec *deadline);
+
+/*
+ * Without blocking: reads every queued packet and error, completes what they answer and
+ * every request whose deadline has passed, and runs their callbacks. Returns the number of
+ * requests completed, or a negative enum echo_error.
+ */
+int echo_process(echo_handle *handle);
+
+/*
+ * Blocks until input is ready, a request deadline passes, or `until` (CLOCK_MONOTONIC; NULL:
+ * no limit of its own) passes, then runs echo_process. `sigmask` (may be NULL) is the signal
+ * mask in force while blocked, as for ppoll: a caller that blocks its signals and unblocks
+ * them here never misses one. Returns completions, ECHO_ERR_INTERRUPTED on a signal, or
+ * another negative enum echo_error.
+ */
+int echo_wait(echo_handle *handle, const struct timespec *until, const sigset_t *sigmask);
+
+/* Packets that answer no outstanding request, reported so that callers can count them. */
+enum echo_notice_kind {
+    ECHO_NOTICE_DUPLICATE, /* another echo reply for a request that already had one */
+    ECHO_NOTICE_LATE,      /* echo reply for a request that had already timed out */
+    ECHO_NOTICE_MALFORMED, /* a reply for us that fails its checksum or is truncated */
+};
+
+struct echo_notice {
+    enum echo_notice_kind kind;
+    uint16_t sequence;
+    struct sockaddr_storage responder;
+    uint64_t rtt_ns; /* since the original request was sent, 0 when unknown */
+    int ttl;         /* -1 when unknown */
+    size_t data_len;
+    bool data_match;
+};
+
+typedef void echo_notice_callback(void *context, const struct echo_notice *notice);
+
+/* Sets (or with NULL clears) the receiver of notices for this handle. */
+void echo_set_notice_callback(echo_handle *handle, echo_notice_callback *callback, void *context);
+
+/* IPv4 option parsing for record route and timestamp output; pure, works on any bytes. */
+enum echo_ipopt_kind {
+    ECHO_IPOPT_NONE = 0,
+    ECHO_IPOPT_RECORD_ROUTE,
+    ECHO_IPOPT_TIMESTAMP,
+    ECHO_IPOPT_LOOSE_ROUTE,
+    ECHO_IPOPT_STRICT_ROUTE,
+};
+
+#define ECHO_IPOPT_MAX_ENTRIES 9
+
+struct echo_ipopt_route {
+    enum echo_ipopt_kind kind;
+    unsigned count;                          /* entries filled in (up to the pointer) */
+    uint32_t address[ECHO_IPOPT_MAX_ENTRIES]; /* network byte order */
+    uint32_t timestamp[ECHO_IPOPT_MAX_ENTRIES]; /* host order; timestamp option only */
+    bool has_address;                        /* timestamp option carries addresses */
+    unsigned overflow;                       /* timestamp option: hops that found it full */
+};
+
+/*
+ * Finds the first option of `kind` in an IPv4 options block and decodes the entries filled
+ * so far. Returns true when a well-formed option was found; lengths and pointers that lie
+ * are rejected, never followed.
+ */
+bool echo_ipopt_find(const uint8_t *options, size_t length, enum echo_ipopt_kind kind,
+                     struct echo_ipopt_route *route);
+
+/*
+ * Builds an IPv4 options block: record route with `slots` (1..9) empty slots, timestamp with
+ * `slots` (1..4) address+timestamp pairs, or a loose / strict source route through the `count`
+ * (1..9) addresses (network byte order; the last is the final destination). Returns the
+ * length written (a multiple of 4, at most 40), or 0 when the arguments do not fit.
+ */
+size_t echo_ipopt_build(enum echo_ipopt_kind kind, unsigned slots, const uint32_t *addresses,
+                        unsigned count, uint8_t out[ECHO_MAX_IP_OPTIONS]);
+
+#endif /* WPING_ECHO_H */
