@@ -1,0 +1,98 @@
+/* The statistics tally and ping.exe's arithmetic on it. */
+#include "format.h"
+
+#include <sys/socket.h>
+
+enum format_class format_classify(const struct echo_outcome *outcome)
+{
+    if (outcome->send_errno != 0)
+        return FORMAT_CLASS_LOCAL;
+    if (outcome->status == ECHO_SUCCESS)
+        return FORMAT_CLASS_SUCCESS;
+    if (outcome->status == ECHO_REQ_TIMED_OUT)
+        return FORMAT_CLASS_TIMEOUT;
+    /* ping.exe counts every "Reply from" line as received, so an error is "received"
+     * exactly when there is someone to name in that line. */
+    if (outcome->responder.ss_family != AF_UNSPEC)
+        return FORMAT_CLASS_ICMP_ERROR;
+    return FORMAT_CLASS_LOCAL;
+}
+
+uint64_t format_rtt_ms(uint64_t rtt_ns)
+{
+    return rtt_ns / 1000000u;
+}
+
+static void stats_add_rtt(struct format_stats *stats, uint64_t rtt_ns)
+{
+    uint64_t ms = format_rtt_ms(rtt_ns);
+
+    if (stats->succeeded == 1) {
+        stats->rtt_ms_min = stats->rtt_ms_max = ms;
+        stats->rtt_ns_min = stats->rtt_ns_max = rtt_ns;
+    } else {
+        if (ms < stats->rtt_ms_min)
+            stats->rtt_ms_min = ms;
+        if (ms > stats->rtt_ms_max)
+            stats->rtt_ms_max = ms;
+        if (rtt_ns < stats->rtt_ns_min)
+            stats->rtt_ns_min = rtt_ns;
+        if (rtt_ns > stats->rtt_ns_max)
+            stats->rtt_ns_max = rtt_ns;
+    }
+    stats->rtt_ms_sum += ms;
+    stats->rtt_ns_sum += rtt_ns;
+}
+
+void format_stats_add(struct format_stats *stats, const struct echo_outcome *outcome,
+                      size_t sent_size)
+{
+    stats->sent++;
+    switch (format_classify(outcome)) {
+    case FORMAT_CLASS_SUCCESS:
+        stats->received++;
+        stats->succeeded++;
+        if (!outcome->data_match || outcome->data_len != sent_size)
+            stats->corrupt++;
+        stats_add_rtt(stats, outcome->rtt_ns);
+        break;
+    case FORMAT_CLASS_ICMP_ERROR:
+        stats->received++;
+        stats->icmp_errors++;
+        break;
+    case FORMAT_CLASS_TIMEOUT:
+        stats->timeouts++;
+        break;
+    case FORMAT_CLASS_LOCAL:
+        stats->local_failures++;
+        break;
+    }
+}
+
+void format_stats_notice(struct format_stats *stats, const struct echo_notice *notice)
+{
+    switch (notice->kind) {
+    case ECHO_NOTICE_DUPLICATE:
+        stats->duplicates++;
+        break;
+    case ECHO_NOTICE_LATE:
+        stats->late++;
+        break;
+    case ECHO_NOTICE_MALFORMED:
+        stats->malformed++;
+        break;
+    }
+}
+
+void format_stats_summarize(const struct format_stats *stats, struct format_summary *summary)
+{
+    summary->sent = stats->sent;
+    summary->received = stats->received;
+    summary->lost = stats->sent - stats->received;
+    /* Truncated, as ping.exe does: 2 of 3 lost is 66%, 5 of 29750 is 0%. */
+    summary->loss_percent = stats->sent == 0 ? 0 : (unsigned)(summary->lost * 100u / stats->sent);
+    summary->has_rtt = stats->succeeded > 0;
+    summary->min_ms = summary->has_rtt ? stats->rtt_ms_min : 0;
+    summary->max_ms = summary->has_rtt ? stats->rtt_ms_max : 0;
+    summary->average_ms = summary->has_rtt ? stats->rtt_ms_sum / stats->succeeded : 0;
+}

@@ -1,0 +1,292 @@
+/* The ping.exe text formatter (reference/pingexe.md §2 and §7). */
+#include "format.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <netdb.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+struct text {
+    struct format base; /* first, so that a struct format * is a struct text * */
+    FILE *out;
+    int family;
+    char address[NI_MAXHOST]; /* the target, for "Ping statistics for" */
+};
+
+/* Writes one line and flushes it, so that a pipe sees every line as it happens. */
+__attribute__((format(printf, 2, 3))) static int text_line(struct text *text, const char *fmt, ...)
+{
+    va_list ap;
+    int failed;
+
+    va_start(ap, fmt);
+    failed = vfprintf(text->out, fmt, ap) < 0;
+    va_end(ap);
+    failed |= fputc('\n', text->out) == EOF;
+    failed |= fflush(text->out) == EOF;
+    return failed ? -1 : 0;
+}
+
+static void text_address(const struct sockaddr_storage *address, char *out, size_t size)
+{
+    socklen_t length =
+        address->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+
+    if (address->ss_family == AF_UNSPEC ||
+        getnameinfo((const struct sockaddr *)address, length, out, (socklen_t)size, NULL, 0,
+                    NI_NUMERICHOST) != 0)
+        snprintf(out, size, "?");
+}
+
+const char *format_status_text(uint32_t status)
+{
+    switch (status) {
+    case ECHO_BUF_TOO_SMALL:
+        return "Buffer too small.";
+    case ECHO_DEST_NET_UNREACHABLE:
+        return "Destination net unreachable.";
+    case ECHO_DEST_HOST_UNREACHABLE:
+        return "Destination host unreachable.";
+    case ECHO_DEST_PROT_UNREACHABLE:
+        return "Destination protocol unreachable.";
+    case ECHO_DEST_PORT_UNREACHABLE:
+        return "Destination port unreachable.";
+    case ECHO_NO_RESOURCES:
+        return "No resources.";
+    case ECHO_BAD_OPTION:
+        return "Bad option.";
+    case ECHO_HW_ERROR:
+        return "Hardware error.";
+    case ECHO_PACKET_TOO_BIG:
+        return "Packet needs to be fragmented but DF set.";
+    case ECHO_REQ_TIMED_OUT:
+        return "Request timed out.";
+    case ECHO_BAD_REQ:
+        return "Bad request.";
+    case ECHO_BAD_ROUTE:
+        return "Bad route.";
+    case ECHO_TTL_EXPIRED_TRANSIT:
+        return "TTL expired in transit.";
+    case ECHO_TTL_EXPIRED_REASSEM:
+        return "TTL expired during fragment reassembly.";
+    case ECHO_PARAM_PROBLEM:
+        return "Parameter problem.";
+    case ECHO_SOURCE_QUENCH:
+        return "Source quench.";
+    case ECHO_OPTION_TOO_BIG:
+        return "Option too big.";
+    case ECHO_BAD_DESTINATION:
+        return "Bad destination.";
+    /* The IPv6-only statuses have no known ping.exe text; these are wping's. */
+    case ECHO_DEST_UNREACHABLE:
+        return "Destination unreachable.";
+    case ECHO_TIME_EXCEEDED:
+        return "Time exceeded.";
+    case ECHO_BAD_HEADER:
+        return "Bad header.";
+    case ECHO_UNRECOGNIZED_NEXT_HEADER:
+        return "Unrecognized next header.";
+    case ECHO_ICMP_ERROR:
+        return "ICMP error.";
+    case ECHO_DEST_SCOPE_MISMATCH:
+        return "Destination scope mismatch.";
+    case ECHO_GENERAL_FAILURE:
+        return "General failure.";
+    default:
+        return NULL;
+    }
+}
+
+/* The line for a request that never left: ping.exe tells a firewall refusal ("General
+ * failure."), a too-big packet and every other send error apart. */
+static const char *text_local_failure(const struct echo_outcome *outcome)
+{
+    const char *status_text;
+
+    switch (outcome->send_errno) {
+    case 0:
+        status_text = format_status_text(outcome->status);
+        return status_text != NULL ? status_text : "General failure.";
+    case EPERM:
+    case EACCES:
+        return "General failure.";
+    case EMSGSIZE:
+        return "Packet needs to be fragmented but DF set.";
+    default:
+        return "PING: transmit failed. General failure.";
+    }
+}
+
+static int text_begin(struct format *self, const struct format_target *target)
+{
+    struct text *text = (struct text *)self;
+    char from[NI_MAXHOST + 8] = "";
+    int failed;
+
+    text->family = target->family;
+    snprintf(text->address, sizeof(text->address), "%s", target->address);
+    if (target->source != NULL)
+        snprintf(from, sizeof(from), " from %s", target->source);
+
+    failed = text_line(text, "%s", "");
+    if (target->name != NULL)
+        failed |= text_line(text, "Pinging %s [%s]%s with %zu bytes of data:", target->name,
+                            target->address, from, target->size);
+    else
+        failed |= text_line(text, "Pinging %s%s with %zu bytes of data:", target->address, from,
+                            target->size);
+    return failed;
+}
+
+/* One option's entries under the reply: "    Route: a ->", then aligned continuation lines. */
+static int text_option_lines(struct text *text, const char *label,
+                             const struct echo_ipopt_route *route)
+{
+    char lead[32];
+    int failed = 0;
+
+    snprintf(lead, sizeof(lead), "    %s: ", label);
+    for (unsigned i = 0; i < route->count; i++) {
+        char address[INET_ADDRSTRLEN] = "";
+        char entry[INET_ADDRSTRLEN + 16];
+        const char *arrow = i + 1 < route->count ? " ->" : "";
+
+        inet_ntop(AF_INET, &route->address[i], address, sizeof(address));
+        if (route->kind != ECHO_IPOPT_TIMESTAMP)
+            snprintf(entry, sizeof(entry), "%s", address);
+        else if (route->has_address)
+            snprintf(entry, sizeof(entry), "%s : %" PRIu32, address, route->timestamp[i]);
+        else
+            snprintf(entry, sizeof(entry), "%" PRIu32, route->timestamp[i]);
+        failed |= text_line(text, "%*s%s%s", (int)strlen(lead), i == 0 ? lead : "", entry, arrow);
+    }
+    return failed;
+}
+
+static int text_outcome(struct format *self, const struct format_reply *reply)
+{
+    struct text *text = (struct text *)self;
+    const struct echo_outcome *outcome = reply->outcome;
+    char responder[NI_MAXHOST];
+    char bytes[64], time[32], ttl[16] = "";
+    uint64_t ms;
+    const char *status_text;
+    int failed;
+
+    text_address(&outcome->responder, responder, sizeof(responder));
+    switch (format_classify(outcome)) {
+    case FORMAT_CLASS_TIMEOUT:
+        return text_line(text, "Request timed out.");
+    case FORMAT_CLASS_LOCAL:
+        return text_line(text, "%s", text_local_failure(outcome));
+    case FORMAT_CLASS_ICMP_ERROR:
+        status_text = format_status_text(outcome->status);
+        if (status_text != NULL)
+            return text_line(text, "Reply from %s: %s", responder, status_text);
+        return text_line(text, "Reply from %s: Unknown IP status %" PRIu32 ".", responder,
+                         outcome->status);
+    case FORMAT_CLASS_SUCCESS:
+        break;
+    }
+
+    ms = format_rtt_ms(outcome->rtt_ns);
+    if (ms == 0)
+        snprintf(time, sizeof(time), "time<1ms");
+    else
+        snprintf(time, sizeof(time), "time=%" PRIu64 "ms", ms);
+    /* A reply of another size than the request says so, the way ping.exe is remembered to. */
+    if (outcome->data_len != reply->sent_size)
+        snprintf(bytes, sizeof(bytes), "bytes=%zu (sent %zu) ", outcome->data_len,
+                 reply->sent_size);
+    else if (text->family == AF_INET6)
+        bytes[0] = '\0'; /* ping.exe's IPv6 replies show neither bytes nor TTL */
+    else
+        snprintf(bytes, sizeof(bytes), "bytes=%zu ", outcome->data_len);
+    if (text->family != AF_INET6 && outcome->ttl >= 0)
+        snprintf(ttl, sizeof(ttl), " TTL=%d", outcome->ttl);
+
+    failed = text_line(text, "Reply from %s: %s%s%s", responder, bytes, time, ttl);
+    if (reply->route != NULL && reply->route->count > 0)
+        failed |= text_option_lines(text, "Route", reply->route);
+    if (reply->timestamp != NULL && reply->timestamp->count > 0)
+        failed |= text_option_lines(text, "Timestamp", reply->timestamp);
+    return failed;
+}
+
+/* ping.exe prints nothing for duplicate, late or malformed replies. */
+static int text_notice(struct format *self, const struct echo_notice *notice)
+{
+    (void)self;
+    (void)notice;
+    return 0;
+}
+
+static int text_statistics(struct format *self, const struct format_stats *stats, bool final)
+{
+    struct text *text = (struct text *)self;
+    struct format_summary summary;
+    int failed;
+
+    (void) final; /* interim and final blocks look the same */
+    if (stats->sent == 0)
+        return 0;
+    format_stats_summarize(stats, &summary);
+    failed = text_line(text, "%s", "");
+    failed |= text_line(text, "Ping statistics for %s:", text->address);
+    failed |= text_line(text,
+                        "    Packets: Sent = %" PRIu64 ", Received = %" PRIu64 ", Lost = %" PRIu64
+                        " (%u%% loss),",
+                        summary.sent, summary.received, summary.lost, summary.loss_percent);
+    if (summary.has_rtt) {
+        failed |= text_line(text, "Approximate round trip times in milli-seconds:");
+        failed |= text_line(
+            text, "    Minimum = %" PRIu64 "ms, Maximum = %" PRIu64 "ms, Average = %" PRIu64 "ms",
+            summary.min_ms, summary.max_ms, summary.average_ms);
+    }
+    return failed;
+}
+
+static int text_interrupt(struct format *self, enum format_interrupt kind)
+{
+    struct text *text = (struct text *)self;
+
+    switch (kind) {
+    case FORMAT_CONTROL_C:
+        return text_line(text, "Control-C");
+    case FORMAT_CONTROL_BREAK:
+        return text_line(text, "Control-Break");
+    case FORMAT_TERMINATED:
+        break;
+    }
+    return 0;
+}
+
+static void text_free(struct format *self)
+{
+    free(self);
+}
+
+static const struct format_ops text_ops = {
+    .begin = text_begin,
+    .outcome = text_outcome,
+    .notice = text_notice,
+    .statistics = text_statistics,
+    .interrupt = text_interrupt,
+    .free = text_free,
+};
+
+struct format *format_text_new(FILE *out)
+{
+    struct text *text = calloc(1, sizeof(*text));
+
+    if (text == NULL)
+        return NULL;
+    text->base.ops = &text_ops;
+    text->out = out;
+    text->family = AF_INET;
+    return &text->base;
+}
