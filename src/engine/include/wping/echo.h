@@ -20,7 +20,7 @@
 enum echo_status {
     ECHO_SUCCESS = 0,
     ECHO_BUF_TOO_SMALL = 11001,
-    ECHO_DEST_NET_UNREACHABLE = 11002, /* IPv6: no route */
+    ECHO_DEST_NET_UNREACHABLE = 11002,  /* IPv6: no route */
     ECHO_DEST_HOST_UNREACHABLE = 11003, /* IPv6: address unreachable */
     ECHO_DEST_PROT_UNREACHABLE = 11004, /* IPv6: administratively prohibited */
     ECHO_DEST_PORT_UNREACHABLE = 11005,
@@ -59,9 +59,9 @@ enum echo_error {
     ECHO_ERR_SOURCE = -3,      /* source is not an address of this host (Win32 1214) */
     ECHO_ERR_PERMISSION = -4,  /* neither a datagram nor a raw ICMP socket may be opened */
     ECHO_ERR_NOMEM = -5,
-    ECHO_ERR_DEVICE = -6,    /* the interface or VRF to bind to does not exist */
+    ECHO_ERR_DEVICE = -6,      /* the interface or VRF to bind to does not exist */
     ECHO_ERR_INTERRUPTED = -7, /* echo_wait: a signal arrived */
-    ECHO_ERR_SYSTEM = -8,    /* another system call failed; errno says which */
+    ECHO_ERR_SYSTEM = -8,      /* another system call failed; errno says which */
 };
 
 /* A short English description of an enum echo_error value. */
@@ -113,32 +113,33 @@ int echo_family(const echo_handle *handle);
 struct echo_request {
     const struct sockaddr *destination; /* AF_INET or AF_INET6, the handle's family */
     socklen_t destination_len;
-    const void *data; /* payload, may be NULL when size is 0 */
-    size_t size;      /* 0..ECHO_MAX_DATA */
-    int ttl;          /* TTL / hop limit 1..255; 0 = system default */
-    int tos;          /* IPv4 TOS / IPv6 traffic class 0..255 */
-    bool dont_fragment; /* IPv4: set DF; when false DF is explicitly cleared */
+    const void *data;          /* payload, may be NULL when size is 0 */
+    size_t size;               /* 0..ECHO_MAX_DATA */
+    int ttl;                   /* TTL / hop limit 1..255; 0 = system default */
+    int tos;                   /* IPv4 TOS / IPv6 traffic class 0..255 */
+    bool dont_fragment;        /* IPv4: set DF; when false DF is explicitly cleared */
     const uint8_t *ip_options; /* IPv4 options in wire form (source routes list the full */
     size_t ip_options_len;     /* route, first hop to final destination), at most 40 bytes */
-    uint32_t timeout_ms; /* measured from the send; 0 = take only what is already queued */
-    void *reply_buffer;    /* NULL, or where to copy the reply payload */
-    size_t reply_capacity; /* bytes at reply_buffer */
+    uint32_t timeout_ms;       /* measured from the send; 0 = take only what is already queued */
+    void *reply_buffer;        /* NULL, or where to copy the reply payload */
+    size_t reply_capacity;     /* bytes at reply_buffer */
 };
 
 /* Everything known about how one request ended. */
 struct echo_outcome {
-    uint32_t status;                   /* enum echo_status */
-    uint16_t sequence;                 /* echo sequence number the request carried */
-    struct sockaddr_storage responder; /* echo reply source or ICMP error sender; ss_family 0 if none */
-    uint64_t rtt_ns;        /* send to receive; 0 for timeouts and local failures */
-    bool kernel_timestamp;  /* rtt_ns is against the kernel's receive timestamp */
+    uint32_t status;   /* enum echo_status */
+    uint16_t sequence; /* echo sequence number the request carried */
+    struct sockaddr_storage
+        responder;           /* echo reply source or ICMP error sender; ss_family 0 if none */
+    uint64_t rtt_ns;         /* send to receive; 0 for timeouts and local failures */
+    bool kernel_timestamp;   /* rtt_ns is against the kernel's receive timestamp */
     struct timespec sent_at; /* CLOCK_REALTIME at the send */
-    int ttl;                /* reply TTL / hop limit, -1 when unknown */
-    int tos;                /* reply TOS / traffic class, -1 when unknown */
-    int ip_flags;           /* reply IPv4 flags (0x02 = DF), -1 when unknown */
-    size_t data_len;        /* payload bytes in the reply (may exceed reply_capacity) */
-    bool data_truncated;    /* data_len > reply_capacity: only reply_capacity bytes were copied */
-    bool data_match;        /* the reply payload equals the request payload */
+    int ttl;                 /* reply TTL / hop limit, -1 when unknown */
+    int tos;                 /* reply TOS / traffic class, -1 when unknown */
+    int ip_flags;            /* reply IPv4 flags (0x02 = DF), -1 when unknown */
+    size_t data_len;         /* payload bytes in the reply (may exceed reply_capacity) */
+    bool data_truncated;     /* data_len > reply_capacity: only reply_capacity bytes were copied */
+    bool data_match;         /* the reply payload equals the request payload */
     uint8_t ip_options[ECHO_MAX_IP_OPTIONS]; /* the reply's IPv4 options as received */
     size_t ip_options_len;
     int send_errno; /* non-zero when the request could not be sent (status then tells why) */
@@ -224,11 +225,11 @@ enum echo_ipopt_kind {
 
 struct echo_ipopt_route {
     enum echo_ipopt_kind kind;
-    unsigned count;                          /* entries filled in (up to the pointer) */
-    uint32_t address[ECHO_IPOPT_MAX_ENTRIES]; /* network byte order */
+    unsigned count;                             /* entries filled in (up to the pointer) */
+    uint32_t address[ECHO_IPOPT_MAX_ENTRIES];   /* network byte order */
     uint32_t timestamp[ECHO_IPOPT_MAX_ENTRIES]; /* host order; timestamp option only */
-    bool has_address;                        /* timestamp option carries addresses */
-    unsigned overflow;                       /* timestamp option: hops that found it full */
+    bool has_address;                           /* timestamp option carries addresses */
+    unsigned overflow;                          /* timestamp option: hops that found it full */
 };
 
 /*

@@ -1,0 +1,864 @@
+#include "wping/echo.h"
+
+#include <errno.h>
+#include <ifaddrs.h>
+#include <linux/errqueue.h>
+#include <netinet/icmp6.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include "packet.h"
+
+/* Completed sequence numbers remembered to tell late and duplicate replies apart. */
+#define HISTORY_SIZE 1024
+/* Outstanding requests per handle; Wine stops at 256, we allow more for many targets. */
+#define MAX_PENDING 16384
+/* Packets read per echo_process call, so that a flood cannot starve the caller. */
+#define READ_BUDGET 256
+#define RX_BUFFER (65535 + 64)
+#define OPTION_UNSET (-2)
+#define RAW_ICMP_FILTER 1
+
+struct slot {
+    bool used;
+    bool send_failed; /* completed at the next echo_process, with outcome already filled */
+    bool check_quoted_destination;
+    uint16_t sequence;
+    struct timespec sent_mono;
+    struct timespec deadline;
+    struct sockaddr_storage destination;
+    uint8_t *data; /* copy of the request payload, kept to check the reply against */
+    size_t data_size;
+    size_t data_capacity;
+    void *reply_buffer;
+    size_t reply_capacity;
+    echo_callback *callback;
+    void *context;
+    struct echo_outcome outcome;
+};
+
+enum history_state { HISTORY_NONE = 0, HISTORY_REPLIED, HISTORY_TIMED_OUT, HISTORY_ERROR };
+
+struct history {
+    uint16_t sequence;
+    uint8_t state;
+    struct timespec sent_mono;
+    struct timespec sent_real;
+};
+
+struct echo_handle {
+    int family;
+    enum echo_socket_kind kind;
+    int fd;
+    uint16_t identifier; /* raw sockets only: the kernel picks it for datagram sockets */
+    uint16_t next_sequence;
+    int ttl, tos, dont_fragment; /* what the socket is set to now */
+    uint8_t ip_options[ECHO_MAX_IP_OPTIONS];
+    size_t ip_options_len;
+    bool ip_options_known;
+    struct slot *slots;
+    size_t slot_count;
+    size_t pending;
+    uint64_t completed;
+    struct history history[HISTORY_SIZE];
+    uint8_t *rx;
+    uint8_t *tx;
+    echo_notice_callback *notice;
+    void *notice_context;
+};
+
+/* What the control messages of one received packet said. */
+struct rx_meta {
+    struct timespec kernel_time;
+    bool has_kernel_time;
+    int ttl, tos;
+    const uint8_t *ip_options;
+    size_t ip_options_len;
+};
+
+static int64_t S_diff_ns(const struct timespec *later, const struct timespec *earlier)
+{
+    return (int64_t)(later->tv_sec - earlier->tv_sec) * 1000000000 +
+           (later->tv_nsec - earlier->tv_nsec);
+}
+
+static struct timespec S_add_ms(struct timespec t, uint32_t ms)
+{
+    t.tv_sec += ms / 1000;
+    t.tv_nsec += (long)(ms % 1000) * 1000000;
+    if (t.tv_nsec >= 1000000000) {
+        t.tv_sec++;
+        t.tv_nsec -= 1000000000;
+    }
+    return t;
+}
+
+static bool S_before(const struct timespec *a, const struct timespec *b)
+{
+    return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
+}
+
+static socklen_t S_sockaddr_len(int family)
+{
+    return family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+}
+
+static bool S_address_valid(const struct sockaddr *address, socklen_t length, int family)
+{
+    return address != NULL && address->sa_family == family && length >= S_sockaddr_len(family);
+}
+
+static bool S_unspecified(const struct sockaddr *address)
+{
+    if (address->sa_family == AF_INET6)
+        return IN6_IS_ADDR_UNSPECIFIED(&((const struct sockaddr_in6 *)address)->sin6_addr);
+    return ((const struct sockaddr_in *)address)->sin_addr.s_addr == htonl(INADDR_ANY);
+}
+
+static bool S_same_address(const struct sockaddr *a, const uint8_t *bytes)
+{
+    if (a->sa_family == AF_INET6)
+        return memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr, bytes, 16) == 0;
+    return memcmp(&((const struct sockaddr_in *)a)->sin_addr, bytes, 4) == 0;
+}
+
+/* Linux lets a socket bind to a foreign address when ip_nonlocal_bind is set; Windows
+ * refuses such a source, so look the address up among the interfaces ourselves. */
+static bool S_is_local(const struct sockaddr *source)
+{
+    if (source->sa_family == AF_INET &&
+        (ntohl(((const struct sockaddr_in *)source)->sin_addr.s_addr) >> 24) == 127)
+        return true;
+    struct ifaddrs *list;
+    if (getifaddrs(&list) != 0)
+        return true; /* cannot tell: let bind() decide */
+    bool found = false;
+    for (struct ifaddrs *i = list; i != NULL && !found; i = i->ifa_next) {
+        if (i->ifa_addr == NULL || i->ifa_addr->sa_family != source->sa_family)
+            continue;
+        const uint8_t *bytes =
+            source->sa_family == AF_INET6
+                ? (const uint8_t *)&((const struct sockaddr_in6 *)i->ifa_addr)->sin6_addr
+                : (const uint8_t *)&((const struct sockaddr_in *)i->ifa_addr)->sin_addr;
+        found = S_same_address(source, bytes);
+    }
+    freeifaddrs(list);
+    return found;
+}
+
+void echo_config_init(struct echo_config *config, int family)
+{
+    memset(config, 0, sizeof(*config));
+    config->family = family;
+    config->kind = ECHO_SOCKET_AUTO;
+}
+
+static void S_enable(int fd, int level, int option)
+{
+    int on = 1;
+    /* Each of these only adds detail to outcomes; a kernel without one still works. */
+    (void)setsockopt(fd, level, option, &on, sizeof(on));
+}
+
+static void S_configure_socket(echo_handle *h)
+{
+    S_enable(h->fd, SOL_SOCKET, SO_TIMESTAMPNS);
+    if (h->family == AF_INET) {
+        S_enable(h->fd, IPPROTO_IP, IP_RECVTTL);
+        S_enable(h->fd, IPPROTO_IP, IP_RECVTOS);
+        if (h->kind == ECHO_SOCKET_DGRAM) {
+            /* Without IP_RECVERR a datagram ICMP socket drops every ICMP error. */
+            S_enable(h->fd, IPPROTO_IP, IP_RECVERR);
+            S_enable(h->fd, IPPROTO_IP, IP_RECVOPTS);
+        } else {
+            /* ICMP_FILTER (linux/icmp.h, which clashes with glibc's netinet/in.h): a set bit
+             * blocks that ICMP type. Pass echo replies and the errors we map. */
+            uint32_t blocked =
+                ~(uint32_t)((1u << 0) | (1u << 3) | (1u << 4) | (1u << 11) | (1u << 12));
+            (void)setsockopt(h->fd, SOL_RAW, RAW_ICMP_FILTER, &blocked, sizeof(blocked));
+        }
+    } else {
+        S_enable(h->fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT);
+        S_enable(h->fd, IPPROTO_IPV6, IPV6_RECVTCLASS);
+        if (h->kind == ECHO_SOCKET_DGRAM) {
+            S_enable(h->fd, IPPROTO_IPV6, IPV6_RECVERR);
+        } else {
+            struct icmp6_filter filter;
+            ICMP6_FILTER_SETBLOCKALL(&filter);
+            ICMP6_FILTER_SETPASS(ICMP6_ECHO_REPLY, &filter);
+            ICMP6_FILTER_SETPASS(ICMP6_DST_UNREACH, &filter);
+            ICMP6_FILTER_SETPASS(ICMP6_PACKET_TOO_BIG, &filter);
+            ICMP6_FILTER_SETPASS(ICMP6_TIME_EXCEEDED, &filter);
+            ICMP6_FILTER_SETPASS(ICMP6_PARAM_PROB, &filter);
+            (void)setsockopt(h->fd, IPPROTO_ICMPV6, ICMP6_FILTER, &filter, sizeof(filter));
+        }
+    }
+}
+
+static int S_open_socket(echo_handle *h, enum echo_socket_kind kind)
+{
+    int protocol = h->family == AF_INET6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP;
+    int flags = SOCK_CLOEXEC | SOCK_NONBLOCK;
+    if (kind != ECHO_SOCKET_RAW) {
+        h->fd = socket(h->family, SOCK_DGRAM | flags, protocol);
+        h->kind = ECHO_SOCKET_DGRAM;
+        if (h->fd >= 0 || kind == ECHO_SOCKET_DGRAM)
+            return h->fd >= 0                          ? ECHO_OK
+                   : errno == EACCES || errno == EPERM ? ECHO_ERR_PERMISSION
+                                                       : ECHO_ERR_SYSTEM;
+    }
+    h->fd = socket(h->family, SOCK_RAW | flags, protocol);
+    h->kind = ECHO_SOCKET_RAW;
+    if (h->fd >= 0)
+        return ECHO_OK;
+    return errno == EACCES || errno == EPERM ? ECHO_ERR_PERMISSION : ECHO_ERR_SYSTEM;
+}
+
+int echo_open(const struct echo_config *config, echo_handle **handle)
+{
+    *handle = NULL;
+    if (config == NULL || (config->family != AF_INET && config->family != AF_INET6)) {
+        errno = EINVAL;
+        return ECHO_ERR_INVALID;
+    }
+    bool bind_source = config->source != NULL;
+    if (bind_source) {
+        if (!S_address_valid(config->source, config->source_len, config->family)) {
+            errno = EINVAL;
+            return ECHO_ERR_INVALID;
+        }
+        bind_source = !S_unspecified(config->source);
+        if (bind_source && !S_is_local(config->source)) {
+            errno = EADDRNOTAVAIL;
+            return ECHO_ERR_SOURCE;
+        }
+    }
+
+    echo_handle *h = calloc(1, sizeof(*h));
+    if (h == NULL)
+        return ECHO_ERR_NOMEM;
+    h->family = config->family;
+    h->fd = -1;
+    h->ttl = h->tos = h->dont_fragment = OPTION_UNSET;
+    h->rx = malloc(RX_BUFFER);
+    h->tx = malloc(PACKET_ICMP_HEADER + ECHO_MAX_DATA);
+    int result = ECHO_ERR_NOMEM;
+    if (h->rx == NULL || h->tx == NULL)
+        goto fail;
+
+    result = S_open_socket(h, config->kind);
+    if (result != ECHO_OK)
+        goto fail;
+    if (config->device != NULL && config->device[0] != '\0' &&
+        setsockopt(h->fd, SOL_SOCKET, SO_BINDTODEVICE, config->device,
+                   (socklen_t)strlen(config->device) + 1) != 0) {
+        result = errno == ENODEV ? ECHO_ERR_DEVICE : ECHO_ERR_SYSTEM;
+        goto fail;
+    }
+    if (bind_source) {
+        struct sockaddr_storage source;
+        memset(&source, 0, sizeof(source));
+        memcpy(&source, config->source, S_sockaddr_len(config->family));
+        ((struct sockaddr_in *)&source)->sin_port = 0; /* same offset in sockaddr_in6 */
+        if (bind(h->fd, (struct sockaddr *)&source, S_sockaddr_len(config->family)) != 0) {
+            result = errno == EADDRNOTAVAIL || errno == EINVAL ? ECHO_ERR_SOURCE : ECHO_ERR_SYSTEM;
+            goto fail;
+        }
+    }
+    S_configure_socket(h);
+    uint16_t random_id = 0;
+    if (getrandom(&random_id, sizeof(random_id), GRND_NONBLOCK) != sizeof(random_id))
+        random_id = (uint16_t)getpid();
+    h->identifier = random_id;
+    h->next_sequence = 1;
+    *handle = h;
+    return ECHO_OK;
+
+fail : {
+    int saved = errno;
+    echo_close(h);
+    errno = saved;
+    return result;
+}
+}
+
+void echo_close(echo_handle *handle)
+{
+    if (handle == NULL)
+        return;
+    if (handle->fd >= 0)
+        close(handle->fd);
+    for (size_t i = 0; i < handle->slot_count; i++)
+        free(handle->slots[i].data);
+    free(handle->slots);
+    free(handle->rx);
+    free(handle->tx);
+    free(handle);
+}
+
+enum echo_socket_kind echo_socket_kind(const echo_handle *handle)
+{
+    return handle->kind;
+}
+
+int echo_family(const echo_handle *handle)
+{
+    return handle->family;
+}
+
+int echo_fd(const echo_handle *handle)
+{
+    return handle->fd;
+}
+
+size_t echo_pending(const echo_handle *handle)
+{
+    return handle->pending;
+}
+
+void echo_set_notice_callback(echo_handle *handle, echo_notice_callback *callback, void *context)
+{
+    handle->notice = callback;
+    handle->notice_context = context;
+}
+
+static struct slot *S_find(echo_handle *h, uint16_t sequence)
+{
+    for (size_t i = 0; i < h->slot_count; i++)
+        if (h->slots[i].used && h->slots[i].sequence == sequence)
+            return &h->slots[i];
+    return NULL;
+}
+
+static struct slot *S_slot_alloc(echo_handle *h)
+{
+    for (size_t i = 0; i < h->slot_count; i++)
+        if (!h->slots[i].used)
+            return &h->slots[i];
+    if (h->slot_count >= MAX_PENDING)
+        return NULL;
+    size_t count = h->slot_count ? h->slot_count * 2 : 4;
+    struct slot *slots = realloc(h->slots, count * sizeof(*slots));
+    if (slots == NULL)
+        return NULL;
+    memset(slots + h->slot_count, 0, (count - h->slot_count) * sizeof(*slots));
+    struct slot *fresh = &slots[h->slot_count];
+    h->slots = slots;
+    h->slot_count = count;
+    return fresh;
+}
+
+static int S_set_int(echo_handle *h, int level, int option, int value, int *current)
+{
+    if (*current == value)
+        return ECHO_OK;
+    if (setsockopt(h->fd, level, option, &value, sizeof(value)) != 0)
+        return errno == EINVAL ? ECHO_ERR_INVALID : ECHO_ERR_SYSTEM;
+    *current = value;
+    return ECHO_OK;
+}
+
+/* Socket options are per socket, so set only what differs from the previous request. */
+static int S_apply_options(echo_handle *h, const struct echo_request *request)
+{
+    int ttl = request->ttl ? request->ttl : -1;
+    int result;
+    if (h->family == AF_INET6) {
+        if ((result = S_set_int(h, IPPROTO_IPV6, IPV6_UNICAST_HOPS, ttl, &h->ttl)) ||
+            (result = S_set_int(h, IPPROTO_IPV6, IPV6_TCLASS, request->tos, &h->tos)) ||
+            (result = S_set_int(h, IPPROTO_IPV6, IPV6_DONTFRAG, request->dont_fragment,
+                                &h->dont_fragment)))
+            return result;
+        return ECHO_OK;
+    }
+    /* Linux sets DF by default (path MTU discovery); Windows only with IP_FLAG_DF. */
+    int pmtu = request->dont_fragment ? IP_PMTUDISC_DO : IP_PMTUDISC_DONT;
+    if ((result = S_set_int(h, IPPROTO_IP, IP_TTL, ttl, &h->ttl)) ||
+        (result = S_set_int(h, IPPROTO_IP, IP_TOS, request->tos, &h->tos)) ||
+        (result = S_set_int(h, IPPROTO_IP, IP_MTU_DISCOVER, pmtu, &h->dont_fragment)))
+        return result;
+    if (!h->ip_options_known || h->ip_options_len != request->ip_options_len ||
+        (request->ip_options_len &&
+         memcmp(h->ip_options, request->ip_options, request->ip_options_len) != 0)) {
+        if (setsockopt(h->fd, IPPROTO_IP, IP_OPTIONS, request->ip_options,
+                       (socklen_t)request->ip_options_len) != 0)
+            return errno == EINVAL ? ECHO_ERR_INVALID : ECHO_ERR_SYSTEM;
+        if (request->ip_options_len)
+            memcpy(h->ip_options, request->ip_options, request->ip_options_len);
+        h->ip_options_len = request->ip_options_len;
+        h->ip_options_known = true;
+    }
+    return ECHO_OK;
+}
+
+static int S_validate(const echo_handle *h, const struct echo_request *r)
+{
+    if (!S_address_valid(r->destination, r->destination_len, h->family) ||
+        r->size > ECHO_MAX_DATA || (r->size && r->data == NULL) || r->ttl < 0 || r->ttl > 255 ||
+        r->tos < 0 || r->tos > 255 || r->ip_options_len > ECHO_MAX_IP_OPTIONS ||
+        (r->ip_options_len && (r->ip_options == NULL || h->family == AF_INET6))) {
+        errno = EINVAL;
+        return ECHO_ERR_INVALID;
+    }
+    if (S_unspecified(r->destination)) {
+        errno = EADDRNOTAVAIL;
+        return ECHO_ERR_DESTINATION;
+    }
+    return ECHO_OK;
+}
+
+/* Source routes send the packet to the first hop, so errors quote that hop as destination. */
+static bool S_has_source_route(const struct echo_request *r)
+{
+    struct echo_ipopt_route route;
+    return echo_ipopt_find(r->ip_options, r->ip_options_len, ECHO_IPOPT_LOOSE_ROUTE, &route) ||
+           echo_ipopt_find(r->ip_options, r->ip_options_len, ECHO_IPOPT_STRICT_ROUTE, &route);
+}
+
+static void S_drain_errors(echo_handle *h);
+
+static ssize_t S_sendto(echo_handle *h, size_t length, const struct slot *s)
+{
+    for (int attempt = 0;; attempt++) {
+        ssize_t sent;
+        do {
+            sent = sendto(h->fd, h->tx, length, 0, (const struct sockaddr *)&s->destination,
+                          S_sockaddr_len(h->family));
+        } while (sent < 0 && errno == EINTR);
+        if (sent >= 0 || h->kind != ECHO_SOCKET_DGRAM || attempt > 0)
+            return sent;
+        /* A queued ICMP error leaves its errno in the socket, and the next send returns
+         * that instead of sending: read the errors so they reach their own requests, and
+         * try once more. A real failure (a firewall's EPERM) fails again. */
+        S_drain_errors(h);
+    }
+}
+
+int echo_start(echo_handle *h, const struct echo_request *request, echo_callback *callback,
+               void *context)
+{
+    int result = S_validate(h, request);
+    if (result != ECHO_OK)
+        return result;
+    if (callback == NULL) {
+        errno = EINVAL;
+        return ECHO_ERR_INVALID;
+    }
+    result = S_apply_options(h, request);
+    if (result != ECHO_OK)
+        return result;
+    struct slot *s = S_slot_alloc(h);
+    if (s == NULL) {
+        errno = ENOMEM;
+        return ECHO_ERR_NOMEM;
+    }
+    if (request->size > s->data_capacity) {
+        uint8_t *data = realloc(s->data, request->size);
+        if (data == NULL) {
+            errno = ENOMEM;
+            return ECHO_ERR_NOMEM;
+        }
+        s->data = data;
+        s->data_capacity = request->size;
+    }
+    uint16_t sequence;
+    do {
+        sequence = h->next_sequence++;
+    } while (S_find(h, sequence) != NULL);
+
+    if (request->size)
+        memcpy(s->data, request->data, request->size);
+    s->data_size = request->size;
+    memset(&s->destination, 0, sizeof(s->destination));
+    memcpy(&s->destination, request->destination, S_sockaddr_len(h->family));
+    s->sequence = sequence;
+    s->reply_buffer = request->reply_buffer;
+    s->reply_capacity = request->reply_buffer ? request->reply_capacity : 0;
+    s->callback = callback;
+    s->context = context;
+    s->check_quoted_destination = !S_has_source_route(request);
+    s->send_failed = false;
+    memset(&s->outcome, 0, sizeof(s->outcome));
+    s->outcome.sequence = sequence;
+    s->outcome.ttl = s->outcome.tos = s->outcome.ip_flags = -1;
+
+    size_t length = packet_build_echo(h->tx, PACKET_ICMP_HEADER + ECHO_MAX_DATA, h->family,
+                                      h->identifier, sequence, request->data, request->size);
+    s->used = true;
+    h->pending++;
+    clock_gettime(CLOCK_REALTIME, &s->outcome.sent_at);
+    clock_gettime(CLOCK_MONOTONIC, &s->sent_mono);
+    s->deadline = S_add_ms(s->sent_mono, request->timeout_ms);
+    if (S_sendto(h, length, s) < 0) {
+        s->send_failed = true;
+        s->outcome.send_errno = errno;
+        s->outcome.status = packet_errno_status(errno);
+        s->deadline = s->sent_mono;
+    }
+    return ECHO_OK;
+}
+
+static void S_remember(echo_handle *h, const struct slot *s, enum history_state state)
+{
+    struct history *entry = &h->history[s->sequence % HISTORY_SIZE];
+    entry->sequence = s->sequence;
+    entry->state = (uint8_t)state;
+    entry->sent_mono = s->sent_mono;
+    entry->sent_real = s->outcome.sent_at;
+}
+
+/* Frees the slot before the callback runs, so that the callback may start new requests. */
+static void S_complete(echo_handle *h, struct slot *s, enum history_state state)
+{
+    struct echo_outcome outcome = s->outcome;
+    echo_callback *callback = s->callback;
+    void *context = s->context;
+    S_remember(h, s, state);
+    s->used = false;
+    h->pending--;
+    h->completed++;
+    callback(context, &outcome);
+}
+
+static void S_expire(echo_handle *h)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    for (size_t i = 0; i < h->slot_count; i++) {
+        struct slot *s = &h->slots[i];
+        if (!s->used || S_before(&now, &s->deadline))
+            continue;
+        if (s->send_failed) {
+            S_complete(h, s, HISTORY_ERROR);
+        } else {
+            s->outcome.status = ECHO_REQ_TIMED_OUT;
+            S_complete(h, s, HISTORY_TIMED_OUT);
+        }
+    }
+}
+
+/* RTT against the kernel's receive timestamp when it is consistent with the monotonic
+ * clock; a wall-clock step in between makes it fall outside and the monotonic RTT wins. */
+static uint64_t S_rtt(const struct timespec *sent_real, const struct timespec *sent_mono,
+                      const struct rx_meta *meta, bool *kernel)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    int64_t monotonic = S_diff_ns(&now, sent_mono);
+    *kernel = false;
+    if (meta->has_kernel_time) {
+        int64_t measured = S_diff_ns(&meta->kernel_time, sent_real);
+        if (measured >= 0 && measured <= monotonic) {
+            *kernel = true;
+            return (uint64_t)measured;
+        }
+    }
+    return monotonic > 0 ? (uint64_t)monotonic : 0;
+}
+
+static void S_read_meta(struct msghdr *msg, struct rx_meta *meta)
+{
+    memset(meta, 0, sizeof(*meta));
+    meta->ttl = meta->tos = -1;
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c != NULL; c = CMSG_NXTHDR(msg, c)) {
+        const unsigned char *d = CMSG_DATA(c);
+        size_t len = c->cmsg_len - CMSG_LEN(0);
+        int value;
+        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS &&
+            len >= sizeof(struct timespec)) {
+            memcpy(&meta->kernel_time, d, sizeof(struct timespec));
+            meta->has_kernel_time = true;
+        } else if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TTL && len >= sizeof(int)) {
+            memcpy(&value, d, sizeof(value));
+            meta->ttl = value;
+        } else if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TOS && len >= 1) {
+            meta->tos = d[0];
+        } else if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_RECVOPTS) {
+            meta->ip_options = d;
+            meta->ip_options_len = len > ECHO_MAX_IP_OPTIONS ? ECHO_MAX_IP_OPTIONS : len;
+        } else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_HOPLIMIT &&
+                   len >= sizeof(int)) {
+            memcpy(&value, d, sizeof(value));
+            meta->ttl = value;
+        } else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_TCLASS &&
+                   len >= sizeof(int)) {
+            memcpy(&value, d, sizeof(value));
+            meta->tos = value;
+        }
+    }
+}
+
+static void S_notice(echo_handle *h, enum echo_notice_kind kind, const struct packet_info *info,
+                     const struct sockaddr_storage *from, const struct rx_meta *meta)
+{
+    if (h->notice == NULL)
+        return;
+    struct echo_notice notice;
+    memset(&notice, 0, sizeof(notice));
+    notice.kind = kind;
+    notice.sequence = info->sequence;
+    notice.responder = *from;
+    notice.ttl = info->ttl >= 0 ? info->ttl : meta->ttl;
+    notice.data_len = info->data_len;
+    const struct history *entry = &h->history[info->sequence % HISTORY_SIZE];
+    if (entry->state != HISTORY_NONE && entry->sequence == info->sequence) {
+        bool kernel;
+        notice.rtt_ns = S_rtt(&entry->sent_real, &entry->sent_mono, meta, &kernel);
+    }
+    h->notice(h->notice_context, &notice);
+}
+
+/* An echo reply for no outstanding request: remembered ones are late or duplicate. */
+static void S_unmatched_reply(echo_handle *h, const struct packet_info *info,
+                              const struct sockaddr_storage *from, const struct rx_meta *meta)
+{
+    const struct history *entry = &h->history[info->sequence % HISTORY_SIZE];
+    if (entry->state == HISTORY_NONE || entry->sequence != info->sequence)
+        return; /* not ours, or too old to know */
+    S_notice(h, entry->state == HISTORY_REPLIED ? ECHO_NOTICE_DUPLICATE : ECHO_NOTICE_LATE, info,
+             from, meta);
+}
+
+static void S_fill_reply(struct slot *s, const struct packet_info *info, const struct rx_meta *meta)
+{
+    struct echo_outcome *o = &s->outcome;
+    o->status = ECHO_SUCCESS;
+    o->data_len = info->data_len;
+    o->data_match =
+        info->data_len == s->data_size && memcmp(info->data, s->data, s->data_size) == 0;
+    o->data_truncated = info->data_len > s->reply_capacity;
+    size_t copy = info->data_len < s->reply_capacity ? info->data_len : s->reply_capacity;
+    if (copy)
+        memcpy(s->reply_buffer, info->data, copy);
+    const uint8_t *options = info->ip_options ? info->ip_options : meta->ip_options;
+    size_t options_len = info->ip_options ? info->ip_options_len : meta->ip_options_len;
+    if (options_len > ECHO_MAX_IP_OPTIONS)
+        options_len = ECHO_MAX_IP_OPTIONS;
+    if (options_len)
+        memcpy(o->ip_options, options, options_len);
+    o->ip_options_len = options_len;
+}
+
+static void S_dispatch(echo_handle *h, const struct packet_info *info,
+                       const struct sockaddr_storage *from, const struct rx_meta *meta)
+{
+    if (info->kind == PACKET_IGNORE || !info->has_echo)
+        return;
+    /* A datagram socket only ever sees its own identifier; a raw one sees everybody's. */
+    if (h->kind == ECHO_SOCKET_RAW && info->identifier != h->identifier)
+        return;
+    if (info->kind == PACKET_MALFORMED) {
+        S_notice(h, ECHO_NOTICE_MALFORMED, info, from, meta);
+        return;
+    }
+    struct slot *s = S_find(h, info->sequence);
+    if (s == NULL || s->send_failed) {
+        if (info->kind == PACKET_ECHO_REPLY)
+            S_unmatched_reply(h, info, from, meta);
+        return;
+    }
+    if (info->kind == PACKET_ERROR && s->check_quoted_destination && info->has_quoted_destination &&
+        !S_same_address((const struct sockaddr *)&s->destination, info->quoted_destination))
+        return;
+    struct echo_outcome *o = &s->outcome;
+    o->rtt_ns = S_rtt(&o->sent_at, &s->sent_mono, meta, &o->kernel_timestamp);
+    o->responder = *from;
+    o->ttl = info->ttl >= 0 ? info->ttl : meta->ttl;
+    o->tos = info->tos >= 0 ? info->tos : meta->tos;
+    o->ip_flags = info->ip_flags;
+    if (info->kind == PACKET_ECHO_REPLY) {
+        S_fill_reply(s, info, meta);
+        S_complete(h, s, HISTORY_REPLIED);
+    } else {
+        o->status = info->status;
+        S_complete(h, s, HISTORY_ERROR);
+    }
+}
+
+static void S_read_packets(echo_handle *h)
+{
+    for (int budget = READ_BUDGET; budget > 0; budget--) {
+        struct sockaddr_storage from;
+        union {
+            char buffer[512];
+            struct cmsghdr align;
+        } control;
+        struct iovec iov = {.iov_base = h->rx, .iov_len = RX_BUFFER};
+        struct msghdr msg = {.msg_name = &from,
+                             .msg_namelen = sizeof(from),
+                             .msg_iov = &iov,
+                             .msg_iovlen = 1,
+                             .msg_control = control.buffer,
+                             .msg_controllen = sizeof(control.buffer)};
+        memset(&from, 0, sizeof(from));
+        ssize_t n = recvmsg(h->fd, &msg, MSG_DONTWAIT);
+        if (n < 0) {
+            if (errno == EAGAIN || errno == EWOULDBLOCK)
+                return;
+            /* EINTR, or a pending ICMP error reported once as this call's errno: the
+             * error itself is read from the error queue. */
+            continue;
+        }
+        struct rx_meta meta;
+        S_read_meta(&msg, &meta);
+        struct packet_info info;
+        if (h->family == AF_INET && h->kind == ECHO_SOCKET_RAW)
+            packet_parse_ipv4(h->rx, (size_t)n, &info);
+        else
+            packet_parse_icmp(h->family, h->rx, (size_t)n, false, &info);
+        S_dispatch(h, &info, &from, &meta);
+    }
+}
+
+/* Datagram ICMP sockets hand ICMP errors over through the error queue (IP_RECVERR), with
+ * the quoted echo request header as data and the router as the "offender". */
+static void S_read_error(echo_handle *h, struct msghdr *msg, size_t length)
+{
+    struct rx_meta meta;
+    S_read_meta(msg, &meta);
+    const struct sock_extended_err *ee = NULL;
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c != NULL; c = CMSG_NXTHDR(msg, c))
+        if ((c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_RECVERR) ||
+            (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_RECVERR))
+            ee = (const struct sock_extended_err *)CMSG_DATA(c);
+    if (ee == NULL)
+        return;
+    struct packet_info info;
+    memset(&info, 0, sizeof(info));
+    info.ttl = info.tos = info.ip_flags = -1;
+    if (!packet_parse_quoted_echo(h->family, h->rx, length, &info.identifier, &info.sequence))
+        return;
+    info.has_echo = true;
+    info.kind = PACKET_ERROR;
+    if (ee->ee_origin == SO_EE_ORIGIN_ICMP || ee->ee_origin == SO_EE_ORIGIN_ICMP6)
+        info.status = packet_error_status(h->family, ee->ee_type, ee->ee_code);
+    else if (ee->ee_origin == SO_EE_ORIGIN_LOCAL)
+        info.status = packet_errno_status((int)ee->ee_errno);
+    if (info.status == 0)
+        return;
+    struct sockaddr_storage offender;
+    memset(&offender, 0, sizeof(offender));
+    const struct sockaddr *from = SO_EE_OFFENDER(ee);
+    if (from->sa_family == AF_INET || from->sa_family == AF_INET6)
+        memcpy(&offender, from, S_sockaddr_len(from->sa_family));
+    /* The error queue gives no TTL of the error packet itself. */
+    meta.ttl = meta.tos = -1;
+    S_dispatch(h, &info, &offender, &meta);
+}
+
+static void S_drain_errors(echo_handle *h)
+{
+    if (h->kind != ECHO_SOCKET_DGRAM)
+        return;
+    for (int budget = READ_BUDGET; budget > 0; budget--) {
+        struct sockaddr_storage name;
+        union {
+            char buffer[512];
+            struct cmsghdr align;
+        } control;
+        struct iovec iov = {.iov_base = h->rx, .iov_len = RX_BUFFER};
+        struct msghdr msg = {.msg_name = &name,
+                             .msg_namelen = sizeof(name),
+                             .msg_iov = &iov,
+                             .msg_iovlen = 1,
+                             .msg_control = control.buffer,
+                             .msg_controllen = sizeof(control.buffer)};
+        ssize_t n = recvmsg(h->fd, &msg, MSG_ERRQUEUE | MSG_DONTWAIT);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return;
+        }
+        S_read_error(h, &msg, (size_t)n);
+    }
+}
+
+static int S_process(echo_handle *h, bool input, bool errors)
+{
+    uint64_t before = h->completed;
+    if (errors)
+        S_drain_errors(h);
+    if (input)
+        S_read_packets(h);
+    S_expire(h);
+    return (int)(h->completed - before);
+}
+
+int echo_process(echo_handle *handle)
+{
+    return S_process(handle, true, true);
+}
+
+bool echo_next_deadline(const echo_handle *handle, struct timespec *deadline)
+{
+    bool found = false;
+    for (size_t i = 0; i < handle->slot_count; i++) {
+        const struct slot *s = &handle->slots[i];
+        if (s->used && (!found || S_before(&s->deadline, deadline))) {
+            *deadline = s->deadline;
+            found = true;
+        }
+    }
+    return found;
+}
+
+int echo_wait(echo_handle *handle, const struct timespec *until, const sigset_t *sigmask)
+{
+    struct timespec end;
+    bool limited = echo_next_deadline(handle, &end);
+    if (until != NULL && (!limited || S_before(until, &end))) {
+        end = *until;
+        limited = true;
+    }
+    if (!limited && handle->pending == 0)
+        return 0;
+    struct timespec now, timeout = {0, 0};
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (limited && S_before(&now, &end)) {
+        int64_t ns = S_diff_ns(&end, &now);
+        timeout.tv_sec = ns / 1000000000;
+        timeout.tv_nsec = ns % 1000000000;
+    }
+    struct pollfd p = {.fd = handle->fd, .events = POLLIN};
+    int ready = ppoll(&p, 1, limited ? &timeout : NULL, sigmask);
+    if (ready < 0)
+        return errno == EINTR ? ECHO_ERR_INTERRUPTED : ECHO_ERR_SYSTEM;
+    return S_process(handle, (p.revents & POLLIN) != 0, (p.revents & POLLERR) != 0);
+}
+
+struct sync_wait {
+    bool done;
+    struct echo_outcome *outcome;
+};
+
+static void S_sync_done(void *context, const struct echo_outcome *outcome)
+{
+    struct sync_wait *wait = context;
+    *wait->outcome = *outcome;
+    wait->done = true;
+}
+
+int echo_send(echo_handle *handle, const struct echo_request *request, struct echo_outcome *outcome)
+{
+    struct sync_wait wait = {false, outcome};
+    int result = echo_start(handle, request, S_sync_done, &wait);
+    if (result != ECHO_OK)
+        return result;
+    while (!wait.done) {
+        result = echo_wait(handle, NULL, NULL);
+        if (result < 0 && result != ECHO_ERR_INTERRUPTED) {
+            /* The slot points at this stack frame: take it back before returning. */
+            for (size_t i = 0; i < handle->slot_count; i++)
+                if (handle->slots[i].used && handle->slots[i].context == &wait) {
+                    handle->slots[i].used = false;
+                    handle->pending--;
+                }
+            return result;
+        }
+    }
+    return ECHO_OK;
+}
