@@ -1,0 +1,5 @@
+# The engine's pure layers, tested from bytes (white-box: they see the private headers).
+wping_unit_test(test_packet test_packet.c)
+target_link_libraries(test_packet PRIVATE wping_engine_internal)
+wping_unit_test(test_ipopt test_ipopt.c)
+target_link_libraries(test_ipopt PRIVATE wping_engine)
