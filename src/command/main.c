@@ -1,0 +1,76 @@
+/*
+ * wping: a ping for Linux that behaves like Windows ping.exe.
+ *
+ * How it is put together:
+ *
+ * - Privileges are suspended before anything else: privilege_suspend() (privilege.c). They
+ *   come back only around the opening of the ICMP socket, and are then dropped for good.
+ *
+ * - The command line becomes a struct wping_options: wping_parse() (options.c, options.h).
+ *   ping.exe options with - or /, before or after the target, GNU long names; the parser
+ *   never prints and never exits. Help and version go to stdout, errors to stderr.
+ *
+ * - The session runs it: session_run() (session.c, session.h).
+ *     - resolution: -S, then the target (canonical name, -a reverse lookup), -j/-k hops;
+ *     - the engine: echo_open() with CAP_NET_RAW raised just for it, echo_start() and
+ *       echo_wait() for every request (src/engine, include/wping/echo.h);
+ *     - the schedule: one request a second on CLOCK_MONOTONIC, SIGINT / SIGQUIT / SIGTERM
+ *       as ping.exe's Ctrl-C and Ctrl-Break;
+ *     - reporting: each event goes to a formatter, the ping.exe text on stdout
+ *       (src/format: format.h, text.c), and into the statistics tally (stats.c).
+ *
+ * - The exit status comes from the tally: exit_status.h. A failure to write stdout, however
+ *   late, makes it 2.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "exit_status.h"
+#include "options.h"
+#include "privilege.h"
+#include "session.h"
+
+int main(int argc, char **argv)
+{
+    struct wping_options options;
+    struct wping_parse_error error;
+    int status;
+
+    if (privilege_suspend() != 0) {
+        fprintf(stderr, "wping: cannot suspend privileges: %s\n", strerror(errno));
+        return EXIT_STATUS_ERROR;
+    }
+
+    wping_options_init(&options);
+    switch (wping_parse(argc, argv, &options, &error)) {
+    case WPING_PARSE_OK:
+        status = session_run(&options);
+        break;
+    case WPING_PARSE_HELP:
+        fputs(wping_usage(), stdout);
+        status = EXIT_STATUS_REPLY;
+        break;
+    case WPING_PARSE_VERSION:
+        printf("wping %s\n", WPING_VERSION);
+        status = EXIT_STATUS_REPLY;
+        break;
+    default:
+        /* ping.exe: "Bad option -d.", an empty line, then the usage (which starts with one).
+         * With no arguments at all there is no message, only the usage. */
+        if (error.message[0] != '\0')
+            fprintf(stderr, "%s\n%s", error.message, error.usage_after ? "\n" : "");
+        if (error.usage_after)
+            fputs(wping_usage(), stderr);
+        status = EXIT_STATUS_ERROR;
+        break;
+    }
+
+    /* These are the writes that no one else checks: a full disk or a closed stdout must not
+     * pass for success. */
+    if (fclose(stdout) != 0 && status != EXIT_STATUS_ERROR) {
+        fprintf(stderr, "wping: cannot write to standard output: %s\n", strerror(errno));
+        status = EXIT_STATUS_ERROR;
+    }
+    return status;
+}

@@ -1,0 +1,20 @@
+/*
+ * A ping session: resolve the target, open the echo engine, send the requests on ping.exe's
+ * schedule and report every event to the text formatter on stdout.
+ *
+ * Signals, as ping.exe's console keys (DESIGN C4, C9): SIGINT is Ctrl-C (statistics when at
+ * least one request completed, then "Control-C", and the run ends); SIGQUIT is Ctrl-Break
+ * (statistics so far, "Control-Break", and the run goes on); SIGTERM ends the run like
+ * SIGINT but prints no "Control-C". A request still in flight when the run ends is not
+ * counted. The three are blocked outside the engine's waits, so none is ever lost.
+ */
+#ifndef WPING_SESSION_H
+#define WPING_SESSION_H
+
+#include "options.h"
+
+/* Runs the session the options describe. Lines go to stdout, messages to stderr. Returns
+ * the exit status (enum exit_status). */
+int session_run(const struct wping_options *options);
+
+#endif /* WPING_SESSION_H */
