@@ -27,31 +27,38 @@ enum wping_route_kind {
 
 /* Everything the command line asked for. Defaults are those of ping.exe. */
 struct wping_options {
-    const char *target; /* the one non-option argument (points into argv) */
-    bool forever;       /* -t */
-    bool resolve_names; /* -a */
-    uint32_t count;     /* -n, 1..4294967295, default 4 */
-    uint32_t size;      /* -l, 0..65500, default 32 */
-    bool dont_fragment; /* -f */
-    int ttl;            /* -i, 1..255; 0 = not given (system default) */
-    int tos;            /* -v, 0..255; -1 = not given */
-    unsigned record_route; /* -r, 1..9; 0 = off */
-    unsigned timestamp;    /* -s, 1..4; 0 = off */
-    enum wping_route_kind route_kind;     /* -j / -k */
+    const char *target;                      /* the one non-option argument (points into argv) */
+    bool forever;                            /* -t */
+    bool resolve_names;                      /* -a */
+    uint32_t count;                          /* -n, 1..4294967295, default 4 */
+    uint32_t size;                           /* -l, 0..65500, default 32 */
+    bool dont_fragment;                      /* -f */
+    int ttl;                                 /* -i, 1..255; 0 = not given (system default) */
+    int tos;                                 /* -v, 0..255; -1 = not given */
+    unsigned record_route;                   /* -r, 1..9; 0 = off */
+    unsigned timestamp;                      /* -s, 1..4; 0 = off */
+    enum wping_route_kind route_kind;        /* -j / -k */
     const char *route[WPING_MAX_ROUTE_HOPS]; /* hops as typed, before the target */
     unsigned route_count;
-    uint32_t timeout_ms;   /* -w, default 4000 */
-    bool reverse_route;    /* -R (IPv6 only) */
-    const char *source;    /* -S, as typed; NULL = none */
-    const char *compartment; /* -c: interface or VRF name; NULL = none */
+    uint32_t timeout_ms;             /* -w, default 4000 */
+    bool reverse_route;              /* -R (IPv6 only) */
+    const char *source;              /* -S, as typed; NULL = none */
+    const char *compartment;         /* -c: interface or VRF name; NULL = none */
     enum wping_family_choice family; /* -4 / -6 */
+    /*
+     * The family the command line fixes, by DESIGN C10: -4/-6, else the family of a literal -S
+     * address, else that of a literal target, else IPv4 for the IPv4-only options (-f -v -r -s
+     * -j -k) or IPv6 for -R; WPING_FAMILY_ANY leaves it to the resolver's first answer.
+     */
+    enum wping_family_choice implied_family;
 };
 
 enum wping_parse_result {
-    WPING_PARSE_OK = 0, /* options filled in; run */
-    WPING_PARSE_HELP,   /* --help, -?, /?, or no arguments: print the usage to stdout, exit 0 */
+    WPING_PARSE_OK = 0,  /* options filled in; run */
+    WPING_PARSE_HELP,    /* --help, -?, /?: print the usage to stdout, exit 0 */
     WPING_PARSE_VERSION, /* --version: print the version to stdout, exit 0 */
-    WPING_PARSE_ERROR,  /* message set; print it (and the usage when usage_after is set) to stderr */
+    WPING_PARSE_ERROR,   /* print the message, if any, then the usage when usage_after is set, to
+                            stderr; exit 2. No arguments at all: empty message, usage_after set */
 };
 
 /* What went wrong, ready to print. */
@@ -60,13 +67,17 @@ struct wping_parse_error {
     bool usage_after;  /* ping.exe prints the usage after this message ("Bad option") */
 };
 
-/* Sets the ping.exe defaults. */
+/* Sets the ping.exe defaults (wping_parse does this itself first). */
 void wping_options_init(struct wping_options *options);
 
 /*
  * Parses argv. Does not exit, does not print, does not resolve names. Family conflicts that
  * the command line alone reveals (-f with -6, -R with -4, a literal target or -S address of
- * the other family) are reported here. argv is permuted; strings point into it.
+ * the other family) are reported here. The first problem in command-line order wins; then the
+ * target (none, a second one, the -j/-k list), then family conflicts. argv keeps its order, but
+ * its strings must be writable: a `/x` argument is rewritten to `-x` while getopt reads it and
+ * restored before returning. The strings in options point into argv. -S must be a numeric
+ * address; -c a name of 1..15 characters. Uses getopt's global state: not thread-safe.
  */
 enum wping_parse_result wping_parse(int argc, char **argv, struct wping_options *options,
                                     struct wping_parse_error *error);
