@@ -290,8 +290,7 @@ static bool parse_option(struct parser *p, int key, const struct spelling *name,
         return true;
     case 'p':
         fail(p, false,
-             "The option %s is not supported: Hyper-V Network Virtualization provider addresses "
-             "have no meaning on Linux.",
+             "The option %s is not supported: Hyper-V provider addresses have no meaning on Linux.",
              name->text);
         return false;
     case '4':

@@ -600,16 +600,14 @@ static void source_interface_and_provider_values_are_checked(void)
          "Bad value for option /c, an interface or VRF name of 1 to 15 characters is required.",
          false},
         {ARGS("-p", "h"),
-         "The option -p is not supported: Hyper-V Network Virtualization "
-         "provider addresses have no meaning on Linux.",
+         "The option -p is not supported: Hyper-V provider addresses have no meaning on Linux.",
          false},
         {ARGS("h", "/p"),
-         "The option /p is not supported: Hyper-V Network Virtualization "
-         "provider addresses have no meaning on Linux.",
+         "The option /p is not supported: Hyper-V provider addresses have no meaning on Linux.",
          false},
         {ARGS("h", "--provider"),
-         "The option --provider is not supported: Hyper-V Network "
-         "Virtualization provider addresses have no meaning on Linux.",
+         "The option --provider is not supported: Hyper-V provider addresses have no meaning on "
+         "Linux.",
          false},
     };
     REJECTS(cases);
