@@ -391,6 +391,15 @@ static void session_send(struct session *s, const struct echo_request *request)
         session_local_failure(s, EINVAL); /* the unspecified address: ping.exe's transmit failure */
         return;
     }
+    if (result == ECHO_ERR_SYSTEM && errno == EPERM && s->options->route_kind != WPING_ROUTE_NONE) {
+        /* Linux lets a socket carry a source route only with CAP_NET_RAW at that moment. */
+        fprintf(stderr,
+                "wping: the kernel refused the source route of -j/-k: %s (it needs "
+                "CAP_NET_RAW, which wping has dropped before sending)\n",
+                strerror(errno));
+        s->stop = SESSION_STOP_ERROR;
+        return;
+    }
     if (result < 0) {
         session_engine_failed(s, result);
         return;
