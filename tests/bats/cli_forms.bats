@@ -96,3 +96,8 @@ assert_one_ipv4_reply() {
     assert_line "Pinging ::1 with 32 bytes of data:"
     assert_line --regexp '^Reply from ::1: time(<1|=[0-9]+)ms$'
 }
+
+@test "POSIXLY_CORRECT in the environment does not stop options after the target" {
+    POSIXLY_CORRECT=1 run --separate-stderr timeout 10 "$WPING" 127.0.0.1 -n 1 /w 1000
+    assert_one_ipv4_reply
+}

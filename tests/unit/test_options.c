@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define MAX_ARGS 24
@@ -630,6 +631,16 @@ static void slash_only_means_an_option_where_an_option_may_stand(void)
     ACCEPTS(cases);
 }
 
+static void posixly_correct_does_not_stop_options_after_the_target(void)
+{
+    static const struct accepted_case cases[] = {
+        {ARGS("h", "-n", "3", "/w", "500"), "target=h count=3 timeout=500"},
+    };
+    setenv("POSIXLY_CORRECT", "1", 1);
+    ACCEPTS(cases);
+    unsetenv("POSIXLY_CORRECT");
+}
+
 static void parsed_strings_point_into_argv(void)
 {
     static const char *const args[] =
@@ -768,6 +779,7 @@ int main(void)
     RUN(family_conflicts_are_usage_errors);
     RUN(source_interface_and_provider_values_are_checked);
     RUN(slash_only_means_an_option_where_an_option_may_stand);
+    RUN(posixly_correct_does_not_stop_options_after_the_target);
     RUN(parsed_strings_point_into_argv);
     RUN(parsing_again_starts_afresh);
     RUN(usage_has_ping_exe_layout_and_long_options);
