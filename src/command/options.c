@@ -104,16 +104,16 @@ static void fail(struct parser *p, bool usage_after, const char *format, ...)
     p->error->usage_after = usage_after;
 }
 
-/*
- * How the option in argv[at] was typed. Long options are spelled up to any '=' (so an
- * abbreviation shows as typed); short ones are the prefix and the letter, as ping.exe echoes
- * them, also from inside a cluster such as -tn.
- */
 static bool is_long(const struct parser *p, int at)
 {
     return p->argv[at][0] == '-' && p->argv[at][1] == '-';
 }
 
+/*
+ * How the option in argv[at] was typed. Long options are spelled up to any '=' (so an
+ * abbreviation shows as typed); short ones are the prefix and the letter, as ping.exe echoes
+ * them, also from inside a cluster such as -tn.
+ */
 static void spell(const struct parser *p, int at, int letter, struct spelling *out)
 {
     const char *arg = p->argv[at];
