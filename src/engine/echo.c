@@ -628,8 +628,8 @@ static void S_fill_reply(struct slot *s, const struct packet_info *info, const s
     struct echo_outcome *o = &s->outcome;
     o->status = ECHO_SUCCESS;
     o->data_len = info->data_len;
-    o->data_match =
-        info->data_len == s->data_size && memcmp(info->data, s->data, s->data_size) == 0;
+    o->data_match = info->data_len == s->data_size &&
+                    (s->data_size == 0 || memcmp(info->data, s->data, s->data_size) == 0);
     o->data_truncated = info->data_len > s->reply_capacity;
     size_t copy = info->data_len < s->reply_capacity ? info->data_len : s->reply_capacity;
     if (copy)
