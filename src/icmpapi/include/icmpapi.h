@@ -16,10 +16,10 @@
 #ifndef WPING_WIN32_ICMPAPI_H
 #define WPING_WIN32_ICMPAPI_H
 
-#include <netinet/in.h> /* struct sockaddr_in6 */
-
 #include "windows.h"
 #include "ipexport.h"
+
+#include <netinet/in.h> /* struct sockaddr_in6 */
 
 #ifdef __cplusplus
 extern "C" {

@@ -9,6 +9,15 @@
 #ifndef WPING_WIN32_WINDOWS_H
 #define WPING_WIN32_WINDOWS_H
 
+/* Windows headers declare the whole socket API (getaddrinfo in <ws2tcpip.h>, for example),
+ * even under a strict -std=c17. When this header comes before any system header and no
+ * feature macro is set, ask glibc for its default set (POSIX plus BSD) too. Every header of
+ * this directory includes this one first. */
+#if !defined(_DEFAULT_SOURCE) && !defined(_GNU_SOURCE) && !defined(_POSIX_C_SOURCE) &&             \
+    !defined(_XOPEN_SOURCE) && !defined(_BSD_SOURCE)
+#define _DEFAULT_SOURCE 1
+#endif
+
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h> /* Windows code calls malloc and free after including only windows.h */

@@ -14,11 +14,11 @@
 #ifndef WPING_WIN32_WINSOCK2_H
 #define WPING_WIN32_WINSOCK2_H
 
+#include "windows.h"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
-
-#include "windows.h"
 
 #ifdef __cplusplus
 extern "C" {

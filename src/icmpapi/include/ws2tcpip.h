@@ -5,9 +5,9 @@
 #ifndef WPING_WIN32_WS2TCPIP_H
 #define WPING_WIN32_WS2TCPIP_H
 
-#include <netdb.h>
-
 #include "winsock2.h"
+
+#include <netdb.h>
 
 typedef struct addrinfo ADDRINFOA, *PADDRINFOA;
 
