@@ -1,0 +1,379 @@
+# shellcheck shell=bash
+#
+# The network lab: three network namespaces that a test creates for itself and deletes again.
+#
+#   client C --c0====r0-- router R --r1====s0-- server S
+#       198.18.0.2/24   198.18.0.1 | 198.18.1.1   198.18.1.2/24
+#    2001:db8:0::2/64 2001:db8:0::1 | 2001:db8:1::1 2001:db8:1::2/64
+#
+# R forwards both families and is where every network condition is made (nftables rules,
+# special routes, a smaller MTU, the fake host on a TUN for 198.18.2.0/24 and 2001:db8:2::/64).
+# Nothing is connected to the host's own namespace: packets from C reach only R and S.
+#
+# Use from bats:
+#   source "$WPING_LAB"
+#   setup_file() { lab_require; }
+#   setup()      { lab_create; }
+#   teardown()   { lab_destroy; }
+#
+# Functions return non-zero (and say why on stderr) when a step fails, so that a test running
+# under bats' errexit fails at the step that broke.
+
+# Prefix shared by every namespace this library creates (lab_self.bats checks none is left).
+LAB_PREFIX=wp
+
+# Skips the current test (or file, from setup_file) with REASON; with WPING_REQUIRE_LAB=1 the
+# missing lab is a failure instead.
+lab_skip() {
+    if [[ ${WPING_REQUIRE_LAB:-0} == 1 ]]; then
+        echo "lab required (WPING_REQUIRE_LAB=1) but unavailable: $*" >&2
+        return 1
+    fi
+    skip "$*"
+}
+
+# Skips (or, with WPING_REQUIRE_LAB=1, fails) unless this process can build the lab: root,
+# ip, nft and sysctl present, a network namespace can be created and nftables works in it.
+lab_require() {
+    local tool ns ok=1
+    if [[ $EUID -ne 0 ]]; then
+        lab_skip "network lab needs root"
+        return
+    fi
+    for tool in ip nft sysctl; do
+        if ! command -v "$tool" >/dev/null 2>&1; then
+            lab_skip "network lab needs $tool"
+            return
+        fi
+    done
+    ns="$LAB_PREFIX$$-probe-$RANDOM"
+    if ! ip netns add "$ns" 2>/dev/null; then
+        lab_skip "network lab: ip netns add fails (no network namespaces)"
+        return
+    fi
+    if ! ip netns exec "$ns" nft add table inet lab_probe 2>/dev/null; then
+        ok=0
+    fi
+    ip netns del "$ns" 2>/dev/null || true
+    if ((ok == 0)); then
+        lab_skip "network lab: nftables is unusable in a network namespace"
+        return
+    fi
+}
+
+# Runs CMD in namespace NS (internal helper, also handy in tests): lab_in NS CMD...
+lab_in() {
+    local ns=$1
+    shift
+    ip netns exec "$ns" "$@"
+}
+
+# Sets sysctls in namespace NS: lab_sysctl NS key=value...
+lab_sysctl() {
+    local ns=$1
+    shift
+    ip netns exec "$ns" sysctl -q -w "$@" >/dev/null
+}
+
+# Creates C, R and S with their links, addresses and routes, and exports their names
+# (LAB_C, LAB_R, LAB_S) and addresses: LAB_C4, LAB_R4 (router, client side), LAB_R4_S (router,
+# server side), LAB_S4 and the IPv6 equivalents LAB_C6, LAB_R6, LAB_R6_S, LAB_S6.
+lab_create() {
+    local id ns
+    id="$LAB_PREFIX$$-${BATS_TEST_NUMBER:-0}-$RANDOM"
+    export LAB_ID=$id
+    export LAB_C="$id-c" LAB_R="$id-r" LAB_S="$id-s"
+    export LAB_C4=198.18.0.2 LAB_R4=198.18.0.1 LAB_R4_S=198.18.1.1 LAB_S4=198.18.1.2
+    export LAB_C6=2001:db8:0::2 LAB_R6=2001:db8:0::1 LAB_R6_S=2001:db8:1::1 LAB_S6=2001:db8:1::2
+    export LAB_FAKE4=198.18.2.2 LAB_FAKE6=2001:db8:2::2
+    export LAB_NOROUTE4=198.18.3.9 LAB_NOROUTE6=2001:db8:3::9
+    LAB_FAKEHOST_PID=
+    LAB_TABLES=0
+    LAB_TMP=
+
+    for ns in "$LAB_C" "$LAB_R" "$LAB_S"; do
+        ip netns add "$ns" || {
+            echo "lab_create: ip netns add $ns failed" >&2
+            return 1
+        }
+        # Before any interface exists, so that every new one inherits it: addresses are usable
+        # at once (no duplicate address detection) and no ICMP error is rate limited away.
+        lab_sysctl "$ns" net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0 \
+            net.ipv6.conf.all.accept_ra=0 net.ipv6.conf.default.accept_ra=0 \
+            net.ipv4.icmp_ratelimit=0 net.ipv6.icmp.ratelimit=0 \
+            net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 || return 1
+        ip -n "$ns" link set lo up || return 1
+    done
+    lab_sysctl "$LAB_R" net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1 || return 1
+
+    ip link add c0 netns "$LAB_C" type veth peer name r0 netns "$LAB_R" || return 1
+    ip link add r1 netns "$LAB_R" type veth peer name s0 netns "$LAB_S" || return 1
+
+    # Links up before any address: addresses added to a link that is already up are usable
+    # for neighbour discovery at once; added before, the first IPv6 neighbour solicitation
+    # goes unanswered and the first packet waits a second for the retransmission.
+    ip -n "$LAB_C" link set c0 up &&
+        ip -n "$LAB_R" link set r0 up &&
+        ip -n "$LAB_R" link set r1 up &&
+        ip -n "$LAB_S" link set s0 up || return 1
+
+    ip -n "$LAB_C" addr add "$LAB_C4/24" dev c0 &&
+        ip -n "$LAB_C" addr add "$LAB_C6/64" dev c0 nodad &&
+        ip -n "$LAB_R" addr add "$LAB_R4/24" dev r0 &&
+        ip -n "$LAB_R" addr add "$LAB_R6/64" dev r0 nodad &&
+        ip -n "$LAB_R" addr add "$LAB_R4_S/24" dev r1 &&
+        ip -n "$LAB_R" addr add "$LAB_R6_S/64" dev r1 nodad &&
+        ip -n "$LAB_S" addr add "$LAB_S4/24" dev s0 &&
+        ip -n "$LAB_S" addr add "$LAB_S6/64" dev s0 nodad || return 1
+
+    ip -n "$LAB_C" route add default via "$LAB_R4" &&
+        ip -n "$LAB_C" -6 route add default via "$LAB_R6" &&
+        ip -n "$LAB_S" route add default via "$LAB_R4_S" &&
+        ip -n "$LAB_S" -6 route add default via "$LAB_R6_S" || return 1
+}
+
+# Stops the fake host, deletes the namespaces and their /etc/netns files. Safe to call twice,
+# or when lab_create failed half-way.
+lab_destroy() {
+    local ns
+    if [[ -n ${LAB_FAKEHOST_PID:-} ]]; then
+        kill "$LAB_FAKEHOST_PID" 2>/dev/null || true
+        wait "$LAB_FAKEHOST_PID" 2>/dev/null || true
+        LAB_FAKEHOST_PID=
+    fi
+    for ns in "${LAB_C:-}" "${LAB_R:-}" "${LAB_S:-}"; do
+        [[ -n $ns ]] || continue
+        ip netns del "$ns" 2>/dev/null || true
+        rm -rf "/etc/netns/$ns"
+    done
+    if [[ -n ${LAB_TMP:-} ]]; then
+        rm -rf "$LAB_TMP"
+        LAB_TMP=
+    fi
+    rmdir /etc/netns 2>/dev/null || true
+    return 0
+}
+
+# Lets C open datagram ICMP sockets (dgram) or only raw ones (raw) through
+# net.ipv4.ping_group_range (which covers both families).
+lab_socket_kind() {
+    case $1 in
+    dgram) lab_sysctl "$LAB_C" "net.ipv4.ping_group_range=0 2147483647" ;;
+    raw) lab_sysctl "$LAB_C" "net.ipv4.ping_group_range=1 0" ;;
+    *)
+        echo "lab_socket_kind: dgram or raw, not '$1'" >&2
+        return 1
+        ;;
+    esac
+}
+
+# Runs CMD in the client namespace.
+lab_client() {
+    ip netns exec "$LAB_C" "$@"
+}
+
+# Loads nftables rules (read from stdin) into a table of its own in namespace NS:
+# lab_nft NS (internal helper). Each call makes a new table, so rules of one call never mix
+# with another's.
+lab_nft() {
+    local ns=$1
+    LAB_TABLES=$((${LAB_TABLES:-0} + 1))
+    { echo "table inet lab$LAB_TABLES {"; cat; echo "}"; } | ip netns exec "$ns" nft -f -
+}
+
+# Prints the nft match for "destination is DEST" in FAMILY (4|6): lab_match FAMILY DEST
+# (internal helper).
+lab_match() {
+    case $1 in
+    4) echo "ip daddr $2" ;;
+    6) echo "ip6 daddr $2" ;;
+    *)
+        echo "lab: family is 4 or 6, not '$1'" >&2
+        return 1
+        ;;
+    esac
+}
+
+# Makes R answer every packet forwarded to DEST with an ICMP error:
+# lab_reject FAMILY DEST TYPE, TYPE as nft names it: IPv4 net-unreachable, host-unreachable,
+# prot-unreachable, port-unreachable, net-prohibited, host-prohibited, admin-prohibited;
+# IPv6 no-route, admin-prohibited, addr-unreachable, port-unreachable.
+lab_reject() {
+    local match proto
+    match=$(lab_match "$1" "$2") || return 1
+    if [[ $1 == 4 ]]; then proto=icmp; else proto=icmpv6; fi
+    lab_forward_rule "$match reject with $proto type $3"
+}
+
+# Adds a route of TYPE (unreachable | prohibit | blackhole) for PREFIX in R:
+# lab_route_type FAMILY PREFIX TYPE. IPv4: unreachable → host unreachable, prohibit →
+# communication administratively prohibited (code 13); IPv6: unreachable → no route,
+# prohibit → administratively prohibited; blackhole drops silently.
+lab_route_type() {
+    case $3 in
+    unreachable | prohibit | blackhole) ;;
+    *)
+        echo "lab_route_type: unreachable, prohibit or blackhole, not '$3'" >&2
+        return 1
+        ;;
+    esac
+    ip -n "$LAB_R" "-$1" route add "$3" "$2"
+}
+
+# Exports destinations for which R has no route (R answers net unreachable / no route):
+# LAB_NOROUTE4 and LAB_NOROUTE6. lab_create already set them; this checks that R really has
+# no route there.
+lab_no_route() {
+    if ip -n "$LAB_R" -4 route get "$LAB_NOROUTE4" >/dev/null 2>&1 ||
+        ip -n "$LAB_R" -6 route get "$LAB_NOROUTE6" >/dev/null 2>&1; then
+        echo "lab_no_route: R has a route for $LAB_NOROUTE4 or $LAB_NOROUTE6" >&2
+        return 1
+    fi
+}
+
+# Sets MTU on R's server-side link (both ends), so that larger packets towards S need
+# fragmenting: with DF R answers fragmentation needed (IPv6: packet too big). IPv6 needs an
+# MTU of at least 1280 on the link or it is switched off there.
+lab_mtu() {
+    ip -n "$LAB_R" link set r1 mtu "$1" && ip -n "$LAB_S" link set s0 mtu "$1"
+}
+
+# Makes R drop exactly every N-th echo request forwarded to DEST (the N-th, 2N-th, ...):
+# lab_loss FAMILY DEST N. The counter lives in the rule, which is new for every call.
+lab_loss() {
+    local match type
+    match=$(lab_match "$1" "$2") || return 1
+    if [[ $1 == 4 ]]; then type="icmp type echo-request"; else type="icmpv6 type echo-request"; fi
+    # numgen inc counts 0, 1, ..., N-1, 0, ...: the N-th packet sees N-1.
+    lab_forward_rule "$match $type numgen inc mod $3 $(($3 - 1)) drop"
+}
+
+# Drops every echo request of FAMILY (4|6) in C's own output hook, so that sendto fails
+# with EPERM there. Linux's datagram ICMPv6 socket does not report it (ping_v6_sendmsg ignores
+# the push result): there the request is just lost; IPv6 raw and both IPv4 kinds get EPERM.
+lab_drop_output() {
+    local type
+    case $1 in
+    4) type="icmp type echo-request" ;;
+    6) type="icmpv6 type echo-request" ;;
+    *)
+        echo "lab_drop_output: family is 4 or 6, not '$1'" >&2
+        return 1
+        ;;
+    esac
+    lab_nft "$LAB_C" <<EOF
+    chain output_drop {
+        type filter hook output priority 0; policy accept;
+        $type drop
+    }
+EOF
+}
+
+# Writes a private hosts file for C, plus an nsswitch.conf that reads only it and an empty
+# resolv.conf; `ip netns exec` mounts them over /etc, so names never reach DNS:
+# lab_hosts "NAME ADDR"...
+lab_hosts() {
+    local dir="/etc/netns/$LAB_C" entry
+    mkdir -p "$dir" || return 1
+    {
+        echo "127.0.0.1 localhost"
+        echo "::1 localhost ip6-localhost ip6-loopback"
+        for entry in "$@"; do
+            # shellcheck disable=SC2086 # "NAME ADDR" → "ADDR NAME"
+            set -- $entry
+            echo "$2 $1"
+        done
+    } >"$dir/hosts"
+    printf 'hosts: files\n' >"$dir/nsswitch.conf"
+    : >"$dir/resolv.conf"
+}
+
+# Waits (bounded, about 3 s) until the IPv6 neighbours on the path C→R→S are resolved, so
+# that the first timed IPv6 echo does not include neighbour discovery.
+lab_warm6() {
+    local i
+    for ((i = 0; i < 30; i++)); do
+        # One UDP datagram each way (discard port; S answers port unreachable) makes every
+        # hop resolve its next neighbour.
+        ip netns exec "$LAB_C" bash -c "echo >/dev/udp/$LAB_S6/9" 2>/dev/null || true
+        ip netns exec "$LAB_S" bash -c "echo >/dev/udp/$LAB_C6/9" 2>/dev/null || true
+        if lab_neigh_ok "$LAB_C" "$LAB_R6" && lab_neigh_ok "$LAB_R" "$LAB_C6" &&
+            lab_neigh_ok "$LAB_R" "$LAB_S6" && lab_neigh_ok "$LAB_S" "$LAB_R6_S"; then
+            return 0
+        fi
+        sleep 0.1
+    done
+    echo "lab_warm6: IPv6 neighbours C→R→S not resolved within 3 s" >&2
+    return 1
+}
+
+# True when NS has a usable neighbour entry for ADDR (internal helper).
+lab_neigh_ok() {
+    ip -n "$1" -6 neigh show "$2" | grep -qE 'REACHABLE|STALE|DELAY|PROBE|PERMANENT'
+}
+
+# Adds one nftables RULE (a single string) to a chain of its own on R's forward hook:
+# lab_forward_rule RULE. For conditions the other functions do not cover, e.g.
+# lab_forward_rule "ip daddr $LAB_S4 ip dscp 0x0a reject with icmp type admin-prohibited".
+lab_forward_rule() {
+    lab_nft "$LAB_R" <<EOT
+    chain forward_rule {
+        type filter hook forward priority 0; policy accept;
+        $1
+    }
+EOT
+}
+
+# Starts the fake host ($FAKEHOST, tests/fakehost/README.md) in R on TUN device fh0 with the
+# rules in SCRIPT_FILE, routes 198.18.2.0/24 and 2001:db8:2::/64 to it and waits (bounded,
+# 5 s) until it is ready. Every address there answers; LAB_FAKE4=198.18.2.2 and
+# LAB_FAKE6=2001:db8:2::2 are the usual targets. Its per-request log is $LAB_FAKEHOST_LOG.
+# Call it directly, not under `run`: lab_destroy stops it by the pid kept here.
+lab_fakehost() {
+    local script=$1 i
+    if [[ ! -x ${FAKEHOST:-} ]]; then
+        echo "lab_fakehost: FAKEHOST must be the path of the fakehost binary" >&2
+        return 1
+    fi
+    if [[ -n ${LAB_FAKEHOST_PID:-} ]]; then
+        echo "lab_fakehost: a fake host is already running in this lab" >&2
+        return 1
+    fi
+    lab_tmp || return 1
+    export LAB_FAKEHOST_LOG="$LAB_TMP/fakehost.log"
+    rm -f "$LAB_TMP/fakehost.ready"
+    # fd 3 closed: bats waits for every process holding it before it ends the test.
+    ip netns exec "$LAB_R" "$FAKEHOST" --tun fh0 --script "$script" --log "$LAB_FAKEHOST_LOG" \
+        --ready-file "$LAB_TMP/fakehost.ready" --max-seconds 120 \
+        </dev/null >"$LAB_TMP/fakehost.out" 2>&1 3>&- &
+    LAB_FAKEHOST_PID=$!
+    for ((i = 0; i < 100; i++)); do
+        [[ -e $LAB_TMP/fakehost.ready ]] && break
+        if ! kill -0 "$LAB_FAKEHOST_PID" 2>/dev/null; then
+            echo "lab_fakehost: fakehost exited before it was ready:" >&2
+            cat "$LAB_TMP/fakehost.out" >&2
+            LAB_FAKEHOST_PID=
+            return 1
+        fi
+        sleep 0.05
+    done
+    if [[ ! -e $LAB_TMP/fakehost.ready ]]; then
+        echo "lab_fakehost: fakehost not ready within 5 s" >&2
+        return 1
+    fi
+    ip -n "$LAB_R" link set fh0 up &&
+        ip -n "$LAB_R" route add 198.18.2.0/24 dev fh0 &&
+        ip -n "$LAB_R" -6 route add 2001:db8:2::/64 dev fh0
+}
+
+# Requests seen by the fake host so far (lines of its log that start with seq=).
+lab_fakehost_requests() {
+    grep -c '^seq=' "$LAB_FAKEHOST_LOG" 2>/dev/null || true
+}
+
+# Makes LAB_TMP, a directory of this lab's files that lab_destroy removes (internal helper).
+lab_tmp() {
+    if [[ -z ${LAB_TMP:-} ]]; then
+        LAB_TMP=$(mktemp -d "${BATS_TEST_TMPDIR:-${TMPDIR:-/tmp}}/lab.XXXXXX") || return 1
+    fi
+}
