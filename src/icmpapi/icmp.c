@@ -549,9 +549,9 @@ DWORD WINAPI Icmp6SendEcho2(HANDLE IcmpHandle, HANDLE Event, PIO_APC_ROUTINE Apc
     a.event = Event;
     a.apc = ApcRoutine;
     a.apc_context = ApcContext;
-    a.bad_family = !S_ipv6(SourceAddress, &a.source) | !S_ipv6(DestinationAddress, &a.destination);
-    if (a.bad_family)
-        a.destination.ss_family = AF_INET6; /* reported as ERROR_INVALID_PARAMETER */
+    bool source_ok = S_ipv6(SourceAddress, &a.source);
+    bool destination_ok = S_ipv6(DestinationAddress, &a.destination);
+    a.bad_family = !source_ok || !destination_ok; /* ERROR_INVALID_PARAMETER in S_send */
     a.data = RequestData;
     a.size = RequestSize;
     a.options = RequestOptions;
