@@ -25,6 +25,8 @@
  * stops at 256 too; beyond it calls fail with ERROR_NOT_ENOUGH_MEMORY. */
 #define MAX_OUTSTANDING 256
 
+#define WORKER_STACK (512 * 1024)
+
 /* Windows' AF_INET6, which ported code may have hard-coded. */
 #define WINDOWS_AF_INET6 23
 
@@ -260,6 +262,8 @@ static void S_complete(struct request *request)
 {
     ULONG_PTR written = S_write_reply(request);
     echo_close(request->engine);
+    /* Counted out before the signal, so that the woken caller may start a new one at once. */
+    atomic_fetch_sub(&S_outstanding, 1);
     if (request->event != NULL) {
         wait_event_signal(request->event);
         object_release(request->event);
@@ -269,7 +273,6 @@ static void S_complete(struct request *request)
         wait_apc_queue(request->thread, request->apc);
         wait_thread_release(request->thread);
     }
-    atomic_fetch_sub(&S_outstanding, 1);
     free(request);
 }
 
@@ -288,6 +291,8 @@ static bool S_spawn(struct request *request)
     if (pthread_attr_init(&attr) != 0)
         return false;
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    /* A worker only polls and copies: a small stack keeps 256 of them cheap. */
+    pthread_attr_setstacksize(&attr, WORKER_STACK);
     sigset_t all, old;
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &old);

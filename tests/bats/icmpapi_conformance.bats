@@ -153,3 +153,8 @@ replies_and_sources() {
     lab_drop_output 6
     lab_cases raw "send_failure4 $LAB_S4" "send_failure6 $LAB_S6"
 }
+
+@test "256 asynchronous requests may be outstanding; one more fails with ERROR_NOT_ENOUGH_MEMORY" {
+    lab_route_type 4 "$LAB_S4/32" blackhole
+    lab_cases dgram "outstanding_limit4 $LAB_S4"
+}

@@ -337,6 +337,50 @@ static void lab_send_failure6(char **args)
     IcmpCloseHandle(icmp);
 }
 
+/* outstanding_limit4 DEST: DEST never answers; 256 asynchronous requests may wait for it at
+ * once, the 257th is refused with ERROR_NOT_ENOUGH_MEMORY, and completions make room again. */
+#define LAB_OUTSTANDING 256
+static void lab_outstanding_limit4(char **args)
+{
+    HANDLE icmp = S_open4();
+    IPAddr destination = S_ipv4(args[0]);
+    static unsigned char replies[LAB_OUTSTANDING + 1][REPLY4 + 8];
+    static HANDLE events[LAB_OUTSTANDING + 1];
+    int started = 0;
+    for (int i = 0; i <= LAB_OUTSTANDING; i++)
+        events[i] = CreateEvent(NULL, FALSE, FALSE, NULL);
+    for (int i = 0; i < LAB_OUTSTANDING; i++) {
+        SetLastError(GARBAGE);
+        DWORD result = IcmpSendEcho2(icmp, events[i], NULL, NULL, destination, S_data, 8, NULL,
+                                     replies[i], REPLY4 + 8, 2000);
+        if (result == 0 && GetLastError() == ERROR_IO_PENDING)
+            started++;
+    }
+    CHECK_INT(started, LAB_OUTSTANDING, "%s", "all accepted");
+    SetLastError(GARBAGE);
+    CHECK_INT(IcmpSendEcho2(icmp, events[LAB_OUTSTANDING], NULL, NULL, destination, S_data, 8, NULL,
+                            replies[LAB_OUTSTANDING], REPLY4 + 8, 2000),
+              0, "%s", "");
+    CHECK_INT(GetLastError(), ERROR_NOT_ENOUGH_MEMORY, "%s", "one too many");
+    CHECK_INT(WaitForSingleObject(events[LAB_OUTSTANDING], 0), WAIT_TIMEOUT, "%s",
+              "the refused request never completes");
+    int timed_out = 0;
+    for (int i = 0; i < LAB_OUTSTANDING; i++) {
+        if (WaitForSingleObject(events[i], 10000) == WAIT_OBJECT_0 &&
+            IcmpParseReplies(replies[i], REPLY4 + 8) == 0 && GetLastError() == IP_REQ_TIMED_OUT)
+            timed_out++;
+    }
+    CHECK_INT(timed_out, LAB_OUTSTANDING, "%s", "every request completed");
+    CHECK_INT(IcmpSendEcho2(icmp, events[LAB_OUTSTANDING], NULL, NULL, destination, S_data, 8, NULL,
+                            replies[LAB_OUTSTANDING], REPLY4 + 8, 100),
+              0, "%s", "");
+    CHECK_INT(GetLastError(), ERROR_IO_PENDING, "%s", "room again");
+    CHECK_INT(WaitForSingleObject(events[LAB_OUTSTANDING], 5000), WAIT_OBJECT_0, "%s", "");
+    for (int i = 0; i <= LAB_OUTSTANDING; i++)
+        CloseHandle(events[i]);
+    IcmpCloseHandle(icmp);
+}
+
 struct lab_case {
     const char *name;
     int args;
@@ -358,6 +402,7 @@ static const struct lab_case S_lab_cases[] = {
     {"too_big4", 3, "DEST ROUTER SIZE", lab_too_big4},
     {"send_failure4", 1, "DEST", lab_send_failure4},
     {"send_failure6", 1, "DEST", lab_send_failure6},
+    {"outstanding_limit4", 1, "DEST", lab_outstanding_limit4},
 };
 
 static void lab_list(void)
