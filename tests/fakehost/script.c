@@ -52,7 +52,8 @@ static const struct {
     {"other-dst", PACKET_QUOTE_OTHER_DST},
 };
 
-static void fail(char *err, size_t errlen, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static void fail(char *err, size_t errlen, const char *fmt,
+                                                       ...)
 {
     va_list ap;
     va_start(ap, fmt);
