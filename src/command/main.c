@@ -23,13 +23,27 @@
  *   late, makes it 2.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "exit_status.h"
 #include "options.h"
 #include "privilege.h"
 #include "session.h"
+
+/* Occupies a closed standard descriptor, so that the ICMP socket cannot become "stdout".
+ * The directions are backwards on purpose: `wping >&-` must still fail to write. */
+static int main_fill_standard_fds(void)
+{
+    for (int fd = 0; fd <= 2; fd++) {
+        if (fcntl(fd, F_GETFD) == -1 && errno == EBADF &&
+            open("/dev/null", fd == 0 ? O_WRONLY : O_RDONLY) != fd)
+            return -1;
+    }
+    return 0;
+}
 
 int main(int argc, char **argv)
 {
@@ -37,6 +51,8 @@ int main(int argc, char **argv)
     struct wping_parse_error error;
     int status;
 
+    if (main_fill_standard_fds() != 0)
+        return EXIT_STATUS_ERROR;
     if (privilege_suspend() != 0) {
         fprintf(stderr, "wping: cannot suspend privileges: %s\n", strerror(errno));
         return EXIT_STATUS_ERROR;
