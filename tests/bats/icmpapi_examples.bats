@@ -226,3 +226,21 @@ EOF
     example icmp6_send_echo2 ::1 0
     assert_example 1 <<<"Echo request to ::1 failed: general failure"
 }
+
+@test "an unprivileged user pings through a datagram socket; without one IcmpCreateFile fails with ERROR_ACCESS_DENIED" {
+    command -v setpriv >/dev/null || lab_skip "setpriv (util-linux) is needed to drop to nobody"
+    run --separate-stderr lab_client setpriv --reuid=65534 --regid=65534 --clear-groups \
+        "$ICMPAPI_EXAMPLES/icmp_send_echo2" 127.0.0.1
+    output=$(sed -E 's/[0-9]+ ms/N ms/g' <<<"$output")
+    assert_example 0 <<'EOF'
+Echo request sent to 127.0.0.1
+Answered by 127.0.0.1: status 0 (echo reply), N ms
+EOF
+    lab_socket_kind raw
+    run --separate-stderr lab_client setpriv --reuid=65534 --regid=65534 --clear-groups \
+        "$ICMPAPI_EXAMPLES/icmp_send_echo2" 127.0.0.1
+    assert_example 1 <<'EOF'
+Could not open an ICMP handle.
+IcmpCreateFile error: 5
+EOF
+}

@@ -9,7 +9,8 @@
  *   icmpapi-conformance list                 the names of every case
  *
  * The first line says which ICMP socket kind this process gets (dgram or raw), so that a
- * caller can check it ran the suite with the kind it meant to.
+ * caller can check it ran the suite with the kind it meant to. When it may open neither, the
+ * suite exits 77 (skipped), or 1 under WPING_REQUIRE_LAB=1.
  */
 #include "conformance_util.h"
 
@@ -17,6 +18,9 @@
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+/* Exit status for "could not run here", which CTest reports as skipped. */
+#define SKIPPED 77
 
 static unsigned char S_data[65535];
 static const IPAddr S_loopback = 0x0100007f; /* 127.0.0.1 as it lies in memory */
@@ -1327,7 +1331,17 @@ int main(int argc, char **argv)
     }
     if (argc < 2 || (strcmp(argv[1], "loopback") != 0 && strcmp(argv[1], "lab") != 0))
         return S_usage();
-    printf("socket kind: %s\n", S_socket_kind());
+    const char *kind = S_socket_kind();
+    printf("socket kind: %s\n", kind);
+    if (strcmp(kind, "none") == 0) {
+        /* Not a failure of the library: this user may not send ICMP at all. */
+        const char *require = getenv("WPING_REQUIRE_LAB");
+        fprintf(stderr,
+                "icmpapi-conformance: no ICMP socket may be opened here (needs "
+                "net.ipv4.ping_group_range or CAP_NET_RAW)%s\n",
+                require != NULL && strcmp(require, "1") == 0 ? "" : ": skipped");
+        return require != NULL && strcmp(require, "1") == 0 ? 1 : SKIPPED;
+    }
     if (strcmp(argv[1], "lab") == 0) {
         if (argc < 3 || !lab_run(argv[2], argc - 3, argv + 3))
             return S_usage();
