@@ -158,3 +158,11 @@ Ping statistics for 198.18.1.2:
     assert_line --index 0 "Pinging 2001:db8:1::2 from 2001:db8::77 with 32 bytes of data:"
     assert_line --index 1 "PING: transmit failed. General failure."
 }
+
+@test "the unspecified address: PING: transmit failed, nothing is sent" {
+    wping_run -n 1 -w 500 0.0.0.0
+    assert_failure 1
+    assert_equal "$stderr" ""
+    assert_line --index 1 "PING: transmit failed. General failure."
+    assert_line --index 3 "    Packets: Sent = 1, Received = 0, Lost = 1 (100% loss),"
+}
