@@ -4,7 +4,7 @@
 #
 #   client C --c0====r0-- router R --r1====s0-- server S
 #       198.18.0.2/24   198.18.0.1 | 198.18.1.1   198.18.1.2/24
-#    2001:db8:0::2/64 2001:db8:0::1 | 2001:db8:1::1 2001:db8:1::2/64
+#      2001:db8::2/64  2001:db8::1 | 2001:db8:1::1 2001:db8:1::2/64
 #
 # R forwards both families and is where every network condition is made (nftables rules,
 # special routes, a smaller MTU, the fake host on a TUN for 198.18.2.0/24 and 2001:db8:2::/64).
@@ -77,14 +77,15 @@ lab_sysctl() {
 
 # Creates C, R and S with their links, addresses and routes, and exports their names
 # (LAB_C, LAB_R, LAB_S) and addresses: LAB_C4, LAB_R4 (router, client side), LAB_R4_S (router,
-# server side), LAB_S4 and the IPv6 equivalents LAB_C6, LAB_R6, LAB_R6_S, LAB_S6.
+# server side), LAB_S4 and the IPv6 equivalents LAB_C6, LAB_R6, LAB_R6_S, LAB_S6, written
+# the way inet_ntop prints them (2001:db8::2), so that they compare with program output.
 lab_create() {
     local id ns
     id="$LAB_PREFIX$$-${BATS_TEST_NUMBER:-0}-$RANDOM"
     export LAB_ID=$id
     export LAB_C="$id-c" LAB_R="$id-r" LAB_S="$id-s"
     export LAB_C4=198.18.0.2 LAB_R4=198.18.0.1 LAB_R4_S=198.18.1.1 LAB_S4=198.18.1.2
-    export LAB_C6=2001:db8:0::2 LAB_R6=2001:db8:0::1 LAB_R6_S=2001:db8:1::1 LAB_S6=2001:db8:1::2
+    export LAB_C6=2001:db8::2 LAB_R6=2001:db8::1 LAB_R6_S=2001:db8:1::1 LAB_S6=2001:db8:1::2
     export LAB_FAKE4=198.18.2.2 LAB_FAKE6=2001:db8:2::2
     export LAB_NOROUTE4=198.18.3.9 LAB_NOROUTE6=2001:db8:3::9
     LAB_FAKEHOST_PID=
@@ -238,6 +239,17 @@ lab_mtu() {
     ip -n "$LAB_R" link set r1 mtu "$1" && ip -n "$LAB_S" link set s0 mtu "$1"
 }
 
+# Lets IPv4 source-routed packets (loose and strict source route options) through: R forwards
+# them and C and S accept them (net.ipv4.conf.*.accept_source_route, off by default).
+lab_source_route() {
+    lab_sysctl "$LAB_C" net.ipv4.conf.all.accept_source_route=1 \
+        net.ipv4.conf.c0.accept_source_route=1 &&
+        lab_sysctl "$LAB_R" net.ipv4.conf.all.accept_source_route=1 \
+            net.ipv4.conf.r0.accept_source_route=1 net.ipv4.conf.r1.accept_source_route=1 &&
+        lab_sysctl "$LAB_S" net.ipv4.conf.all.accept_source_route=1 \
+            net.ipv4.conf.s0.accept_source_route=1
+}
+
 # Makes R drop exactly every N-th echo request forwarded to DEST (the N-th, 2N-th, ...):
 # lab_loss FAMILY DEST N. The counter lives in the rule, which is new for every call.
 lab_loss() {
@@ -376,4 +388,111 @@ lab_tmp() {
     if [[ -z ${LAB_TMP:-} ]]; then
         LAB_TMP=$(mktemp -d "${BATS_TEST_TMPDIR:-${TMPDIR:-/tmp}}/lab.XXXXXX") || return 1
     fi
+}
+
+# ---- Driving the engine: echo-probe ($ECHO_PROBE, tests/lab/echo-probe.c) in the client ----
+
+# Skips (or, with WPING_REQUIRE_LAB=1, fails) unless $ECHO_PROBE is the built echo-probe.
+lab_probe_require() {
+    if [[ ! -x ${ECHO_PROBE:-} ]]; then
+        lab_skip "ECHO_PROBE (the echo-probe binary) is not built"
+    fi
+}
+
+# Lets the client use socket KIND (dgram | raw, as lab_socket_kind) and makes the following
+# lab_probe calls ask for it explicitly (-k KIND).
+lab_probe_kind() {
+    lab_socket_kind "$1" || return 1
+    LAB_KIND=$1
+}
+
+# Runs echo-probe in the client with ARGS (plus -k for the kind chosen by lab_probe_kind),
+# bounded to 10 s, under bats' run: sets $status, $output (stdout), $lines and $stderr, and
+# LAB_ELAPSED_MS, the probe's wall-clock run time measured inside the client.
+lab_probe() {
+    local kind=()
+    [[ -n ${LAB_KIND:-} ]] && kind=(-k "$LAB_KIND")
+    # shellcheck disable=SC2016 # expanded by the inner bash
+    run --separate-stderr lab_client bash -c \
+        'start=$(date +%s%N); "$@"; rc=$?; end=$(date +%s%N)
+         echo "lab_elapsed_ms=$(((end - start) / 1000000))"; exit $rc' \
+        lab_probe timeout 10 "$ECHO_PROBE" "${kind[@]}" "$@"
+    # shellcheck disable=SC2034 # read by the tests
+    LAB_ELAPSED_MS=${output##*lab_elapsed_ms=}
+    output=${output%lab_elapsed_ms=*}
+    output=${output%$'\n'}
+    lines=()
+    [[ -n $output ]] && mapfile -t lines <<<"$output"
+    return 0
+}
+
+# Fails the current test with MESSAGE and the last probe's output (internal helper).
+lab_fail() {
+    {
+        echo "$*"
+        echo "-- probe stdout --"
+        echo "$output"
+        echo "-- probe stderr --"
+        echo "${stderr:-}"
+    } >&2
+    return 1
+}
+
+# Asserts that the last lab_probe ran every request: exit 0, nothing on stderr, first line
+# kind=KIND (the kind lab_probe_kind chose, unless given).
+lab_assert_probe_ran() {
+    local want=${1:-${LAB_KIND:-}}
+    # shellcheck disable=SC2154 # $status, $stderr and $lines come from bats' run
+    ((status == 0)) || lab_fail "echo-probe exited $status, expected 0" || return 1
+    [[ -z $stderr ]] || lab_fail "echo-probe wrote to stderr" || return 1
+    [[ -z $want || ${lines[0]:-} == "kind=$want" ]] ||
+        lab_fail "first line is not kind=$want" || return 1
+}
+
+# Prints the N-th outcome line (1-based, in printed order) of the last lab_probe.
+lab_outcome() {
+    grep -E '^seq=[0-9]+ status=' <<<"$output" | sed -n "$1p"
+}
+
+# Prints the value of KEY in LINE (a line of key=value words): lab_field LINE KEY.
+lab_field() {
+    local word
+    for word in $1; do
+        if [[ $word == "$2="* ]]; then
+            echo "${word#*=}"
+            return 0
+        fi
+    done
+    return 1
+}
+
+# Asserts that the last lab_probe printed COUNT outcome lines.
+lab_assert_outcome_count() {
+    local count
+    count=$(grep -cE '^seq=[0-9]+ status=' <<<"$output")
+    ((count == $1)) || lab_fail "expected $1 outcome lines, got $count"
+}
+
+# Asserts that the N-th outcome of the last lab_probe has every KEY=VALUE given (exact words):
+# lab_assert_outcome N status=0 from=198.18.1.2 ...
+lab_assert_outcome() {
+    local n=$1 line pair
+    shift
+    line=$(lab_outcome "$n")
+    [[ -n $line ]] || lab_fail "there is no outcome $n" || return 1
+    for pair in "$@"; do
+        [[ " $line " == *" $pair "* ]] || lab_fail "outcome $n lacks $pair: $line" || return 1
+    done
+}
+
+# Asserts MIN <= VALUE <= MAX for integers, naming WHAT in the message:
+# lab_assert_range WHAT VALUE MIN MAX.
+lab_assert_range() {
+    [[ $2 =~ ^-?[0-9]+$ ]] || lab_fail "$1 is not a number: '$2'" || return 1
+    (($2 >= $3 && $2 <= $4)) || lab_fail "$1 = $2, expected $3..$4"
+}
+
+# Prints the notice lines of the last lab_probe (notice=KIND seq=N from=ADDR len=N match=M).
+lab_notices() {
+    grep -E '^notice=' <<<"$output" || true
 }
