@@ -45,7 +45,7 @@ assert_elapsed() {
     mapfile -t at <"$out"
     assert_equal "${#at[@]}" 3
     local gap1=$((at[1] - at[0])) gap2=$((at[2] - at[1]))
-    ((gap1 >= 900 && gap1 <= 1150 && gap2 >= 900 && gap2 <= 1150)) ||
+    ((gap1 >= 850 && gap1 <= 1250 && gap2 >= 850 && gap2 <= 1250)) ||
         fail "gaps between replies: $gap1 ms and $gap2 ms"
 }
 
