@@ -33,6 +33,7 @@ struct slot {
     struct sockaddr_storage destination;
     uint8_t *data; /* copy of the request payload, kept to check the reply against */
     size_t data_size;
+    uint64_t data_hash;
     size_t data_capacity;
     void *reply_buffer;
     size_t reply_capacity;
@@ -46,6 +47,8 @@ enum history_state { HISTORY_NONE = 0, HISTORY_REPLIED, HISTORY_TIMED_OUT, HISTO
 struct history {
     uint16_t sequence;
     uint8_t state;
+    size_t data_size;
+    uint64_t data_hash; /* of the request payload, to tell a late reply's payload is intact */
     struct timespec sent_mono;
     struct timespec sent_real;
 };
@@ -100,6 +103,15 @@ static struct timespec S_add_ms(struct timespec t, uint32_t ms)
 static bool S_before(const struct timespec *a, const struct timespec *b)
 {
     return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
+}
+
+/* FNV-1a: cheap, and enough to tell a late reply's payload from a corrupted one. */
+static uint64_t S_hash(const uint8_t *data, size_t size)
+{
+    uint64_t hash = 0xcbf29ce484222325u;
+    for (size_t i = 0; i < size; i++)
+        hash = (hash ^ data[i]) * 0x100000001b3u;
+    return hash;
 }
 
 static socklen_t S_sockaddr_len(int family)
@@ -473,6 +485,7 @@ int echo_start(echo_handle *h, const struct echo_request *request, echo_callback
     if (request->size)
         memcpy(s->data, request->data, request->size);
     s->data_size = request->size;
+    s->data_hash = S_hash(s->data, s->data_size);
     memset(&s->destination, 0, sizeof(s->destination));
     memcpy(&s->destination, request->destination, S_sockaddr_len(h->family));
     s->sequence = sequence;
@@ -509,6 +522,8 @@ static void S_remember(echo_handle *h, const struct slot *s, enum history_state 
     entry->state = (uint8_t)state;
     entry->sent_mono = s->sent_mono;
     entry->sent_real = s->outcome.sent_at;
+    entry->data_size = s->data_size;
+    entry->data_hash = s->data_hash;
 }
 
 /* Frees the slot before the callback runs, so that the callback may start new requests. */
@@ -608,6 +623,8 @@ static void S_notice(echo_handle *h, enum echo_notice_kind kind, const struct pa
     if (entry->state != HISTORY_NONE && entry->sequence == info->sequence) {
         bool kernel;
         notice.rtt_ns = S_rtt(&entry->sent_real, &entry->sent_mono, meta, &kernel);
+        notice.data_match = kind != ECHO_NOTICE_MALFORMED && info->data_len == entry->data_size &&
+                            S_hash(info->data, info->data_len) == entry->data_hash;
     }
     h->notice(h->notice_context, &notice);
 }
@@ -718,6 +735,7 @@ static void S_read_packets(echo_handle *h)
  * the quoted echo request header as data and the router as the "offender". */
 static void S_read_error(echo_handle *h, struct msghdr *msg, size_t length)
 {
+    const struct sockaddr *destination = msg->msg_name;
     struct rx_meta meta;
     S_read_meta(msg, &meta);
     const struct sock_extended_err *ee = NULL;
@@ -734,6 +752,16 @@ static void S_read_error(echo_handle *h, struct msghdr *msg, size_t length)
         return;
     info.has_echo = true;
     info.kind = PACKET_ERROR;
+    /* The name of an error-queue message is the destination the quoted request went to. */
+    if (msg->msg_namelen >= S_sockaddr_len(h->family) && destination->sa_family == h->family) {
+        size_t size = h->family == AF_INET6 ? 16 : 4;
+        const void *address =
+            h->family == AF_INET6
+                ? (const void *)&((const struct sockaddr_in6 *)destination)->sin6_addr
+                : (const void *)&((const struct sockaddr_in *)destination)->sin_addr;
+        memcpy(info.quoted_destination, address, size);
+        info.has_quoted_destination = true;
+    }
     if (ee->ee_origin == SO_EE_ORIGIN_ICMP || ee->ee_origin == SO_EE_ORIGIN_ICMP6)
         info.status = packet_error_status(h->family, ee->ee_type, ee->ee_code);
     else if (ee->ee_origin == SO_EE_ORIGIN_LOCAL)
