@@ -152,13 +152,13 @@ static int run(struct probe *p, echo_handle *h, const struct sockaddr_storage *d
         if (p->async) {
             while (started < p->count && started - p->completed < p->in_flight) {
                 result = echo_start(h, &request, print_outcome, p);
-                if (result != ECHO_OK)
+                if (result < 0)
                     break;
                 started++;
                 if (p->interval_ms)
                     sleep_ms(p->interval_ms);
             }
-            if (result == ECHO_OK)
+            if (result >= 0)
                 result = echo_wait(h, NULL, NULL);
         } else {
             struct echo_outcome outcome;
