@@ -230,6 +230,8 @@ static int S_open_socket(echo_handle *h, enum echo_socket_kind kind)
     return errno == EACCES || errno == EPERM ? ECHO_ERR_PERMISSION : ECHO_ERR_SYSTEM;
 }
 
+static int S_apply_ip_options(echo_handle *h, const struct echo_request *request);
+
 int echo_open(const struct echo_config *config, echo_handle **handle)
 {
     *handle = NULL;
@@ -282,6 +284,15 @@ int echo_open(const struct echo_config *config, echo_handle **handle)
         }
     }
     S_configure_socket(h);
+    if (config->ip_options_len) {
+        struct echo_request options = {.ip_options = config->ip_options,
+                                       .ip_options_len = config->ip_options_len};
+        result = h->family == AF_INET6 || config->ip_options_len > ECHO_MAX_IP_OPTIONS
+                     ? ECHO_ERR_INVALID
+                     : S_apply_ip_options(h, &options);
+        if (result != ECHO_OK)
+            goto fail;
+    }
     uint16_t random_id = 0;
     if (getrandom(&random_id, sizeof(random_id), GRND_NONBLOCK) != sizeof(random_id))
         random_id = (uint16_t)getpid();
@@ -374,6 +385,24 @@ static int S_set_int(echo_handle *h, int level, int option, int value, int *curr
     return ECHO_OK;
 }
 
+static int S_apply_ip_options(echo_handle *h, const struct echo_request *request)
+{
+    if (h->ip_options_known && h->ip_options_len == request->ip_options_len &&
+        (request->ip_options_len == 0 ||
+         memcmp(h->ip_options, request->ip_options, request->ip_options_len) == 0))
+        return ECHO_OK;
+    if (setsockopt(h->fd, IPPROTO_IP, IP_OPTIONS, request->ip_options,
+                   (socklen_t)request->ip_options_len) != 0)
+        return errno == EINVAL  ? ECHO_ERR_INVALID
+               : errno == EPERM ? ECHO_ERR_PERMISSION
+                                : ECHO_ERR_SYSTEM;
+    if (request->ip_options_len)
+        memcpy(h->ip_options, request->ip_options, request->ip_options_len);
+    h->ip_options_len = request->ip_options_len;
+    h->ip_options_known = true;
+    return ECHO_OK;
+}
+
 /* Socket options are per socket, so set only what differs from the previous request. */
 static int S_apply_options(echo_handle *h, const struct echo_request *request)
 {
@@ -393,18 +422,7 @@ static int S_apply_options(echo_handle *h, const struct echo_request *request)
         (result = S_set_int(h, IPPROTO_IP, IP_TOS, request->tos, &h->tos)) ||
         (result = S_set_int(h, IPPROTO_IP, IP_MTU_DISCOVER, pmtu, &h->dont_fragment)))
         return result;
-    if (!h->ip_options_known || h->ip_options_len != request->ip_options_len ||
-        (request->ip_options_len &&
-         memcmp(h->ip_options, request->ip_options, request->ip_options_len) != 0)) {
-        if (setsockopt(h->fd, IPPROTO_IP, IP_OPTIONS, request->ip_options,
-                       (socklen_t)request->ip_options_len) != 0)
-            return errno == EINVAL ? ECHO_ERR_INVALID : ECHO_ERR_SYSTEM;
-        if (request->ip_options_len)
-            memcpy(h->ip_options, request->ip_options, request->ip_options_len);
-        h->ip_options_len = request->ip_options_len;
-        h->ip_options_known = true;
-    }
-    return ECHO_OK;
+    return S_apply_ip_options(h, request);
 }
 
 static int S_validate(const echo_handle *h, const struct echo_request *r)

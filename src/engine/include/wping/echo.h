@@ -80,6 +80,11 @@ struct echo_config {
     const struct sockaddr *source; /* NULL or unspecified: chosen by route; else must be local */
     socklen_t source_len;
     const char *device; /* NULL, or the interface or VRF to bind to (SO_BINDTODEVICE) */
+    /* IPv4 options to set while the handle is opened, when the opener may still hold
+     * privileges: Linux sets source routes only with CAP_NET_RAW. Requests that carry the
+     * same options then need no privilege. */
+    const uint8_t *ip_options;
+    size_t ip_options_len;
 };
 
 void echo_config_init(struct echo_config *config, int family);
@@ -89,9 +94,9 @@ typedef struct echo_handle echo_handle;
 /*
  * Opens the socket(s) of a handle. Returns ECHO_OK and sets *handle, or a negative
  * enum echo_error with errno set: ECHO_ERR_PERMISSION (errno of the raw attempt; the
- * datagram attempt failed too), ECHO_ERR_SOURCE, ECHO_ERR_DEVICE, ECHO_ERR_INVALID,
- * ECHO_ERR_NOMEM, ECHO_ERR_SYSTEM. Nothing needs privileges after this call returns.
- * Free with echo_close.
+ * datagram attempt failed too, or the IPv4 options need a privilege), ECHO_ERR_SOURCE,
+ * ECHO_ERR_DEVICE, ECHO_ERR_INVALID, ECHO_ERR_NOMEM, ECHO_ERR_SYSTEM. Nothing needs privileges
+ * after this call returns. Free with echo_close.
  */
 int echo_open(const struct echo_config *config, echo_handle **handle);
 
