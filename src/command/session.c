@@ -252,6 +252,9 @@ static int session_open(struct session *s)
         config.source_len = s->source_len;
     }
     config.device = s->options->compartment;
+    /* Set here, while CAP_NET_RAW may still be held: Linux wants it for source routes. */
+    config.ip_options = s->ip_options_len ? s->ip_options : NULL;
+    config.ip_options_len = s->ip_options_len;
 
     if (privilege_raise() != 0) {
         fprintf(stderr, "wping: cannot raise CAP_NET_RAW: %s\n", strerror(errno));
