@@ -44,7 +44,7 @@ _wping_addresses() {
 
 # The family the command line asks for so far: 4, 6 or empty.
 _wping_family() {
-    local word family= i
+    local word family='' i
     for ((i = 1; i < COMP_CWORD; i++)); do
         word=${COMP_WORDS[i]}
         case $word in
@@ -88,7 +88,7 @@ _wping_hosts() {
 }
 
 _wping() {
-    local cur=${COMP_WORDS[COMP_CWORD]} prev= prefix= option
+    local cur=${COMP_WORDS[COMP_CWORD]} prev='' prefix='' option
     local -a candidates=()
     ((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
 

@@ -30,7 +30,7 @@ missing_in() {
 
 # An option as a regular expression (only ? needs escaping among option characters).
 option_re() {
-    sed 's/?/\\?/g' <<<"$1"
+    printf '%s' "${1//\?/\\?}"
 }
 
 # bash: a word of the option lists, long options taking a value end in =.
