@@ -746,6 +746,10 @@ static void S_read_packets(echo_handle *h)
         else
             packet_parse_icmp(h->family, h->rx, (size_t)n, false, &info);
         S_dispatch(h, &info, &from, &meta);
+        /* Nothing left to answer: stop without the read that would only say EAGAIN. What
+         * else is queued (duplicates) makes the next wait return at once. */
+        if (h->pending == 0)
+            return;
     }
 }
 
