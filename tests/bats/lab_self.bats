@@ -1,9 +1,12 @@
 #!/usr/bin/env bats
 # The network lab itself (tests/lab/lab.bash): it builds the three namespaces, packets get
 # through the router, each condition changes what the client sees, and lab_destroy leaves
-# nothing behind. Reachability is checked with TCP connects from bash (/dev/tcp), which need
-# no ICMP tool: "Connection refused" means S answered with a reset, so the path works both
-# ways; the router's ICMP errors turn into "No route to host" and the like.
+# nothing behind. Reachability is checked without any ICMP tool, from bash: a UDP datagram
+# to port 9 (discard) of S comes back as "port unreachable", which the connected UDP socket
+# reports as "Connection refused", so the path works both ways. The router's hard ICMP
+# errors show the same way ("Protocol not available", "Permission denied", ...); soft ones
+# (net and host unreachable) reach UDP sockets only with IP_RECVERR, so those are checked with
+# a TCP connect, which Linux ends with the error only after retransmitting the SYN (1 s).
 
 bats_require_minimum_version 1.5.0
 bats_load_library bats-support
@@ -15,10 +18,18 @@ setup_file() { lab_require; }
 setup() { lab_create; }
 teardown() { lab_destroy; }
 
-# Connects from the client to TCP port 9 of ADDR, bounded to SECONDS (default 2); run sets
-# $status and $stderr (timeout's 124 when nothing came back).
-connect_from_client() {
-    run --separate-stderr lab_client timeout "${2:-2}" bash -c "exec 3<>/dev/tcp/$1/9"
+# Sends a UDP datagram from the client to port 9 of ADDR and reads, for at most SECONDS
+# (default 1): run sets $status (142 when nothing came back) and $stderr (the error).
+udp_from_client() {
+    # shellcheck disable=SC2016 # expanded by the inner bash
+    run --separate-stderr lab_client timeout 5 bash -c \
+        'exec 3<>"/dev/udp/$1/9" && echo >&3 && read -r -t "$2" -u 3' _ "$1" "${2:-1}"
+}
+
+# Connects from the client to TCP port 9 of ADDR, bounded to 3 s: run sets $status and
+# $stderr (timeout's 124 when nothing came back).
+tcp_from_client() {
+    run --separate-stderr lab_client timeout 3 bash -c "exec 3<>/dev/tcp/$1/9"
 }
 
 # Names of namespaces that still exist for lab ID.
@@ -59,48 +70,52 @@ namespaces_of() {
 }
 
 @test "the client reaches the server through the router over IPv4" {
-    connect_from_client "$LAB_S4"
-    assert_failure
+    udp_from_client "$LAB_S4"
+    assert_failure 1
     assert_stderr_has "Connection refused"
 }
 
 @test "the client reaches the server through the router over IPv6 at once, no warm-up" {
     local start end
     start=$(date +%s%N)
-    connect_from_client "$LAB_S6"
+    udp_from_client "$LAB_S6"
     end=$(date +%s%N)
-    assert_failure
+    assert_failure 1
     assert_stderr_has "Connection refused"
     # Neighbour discovery on a fresh link must not need a retransmission (1 s).
     (((end - start) / 1000000 < 500))
 }
 
-@test "the lab is closed: the host's own addresses are unreachable from the client" {
-    # C has a default route only to R, and R has no route out of the lab.
+@test "the lab is closed: R has no route out, and answers net unreachable (lab_no_route)" {
     run ip -n "$LAB_R" route show default
     assert_output ""
     run ip -n "$LAB_R" -6 route show default
     assert_output ""
-    connect_from_client 198.18.3.9
-    assert_failure
-    assert_stderr_has "Network is unreachable"
-}
-
-@test "lab_no_route: the router answers net unreachable for LAB_NOROUTE4 and LAB_NOROUTE6" {
     lab_no_route
-    connect_from_client "$LAB_NOROUTE4"
+    tcp_from_client "$LAB_NOROUTE4"
+    assert_failure 1
     assert_stderr_has "Network is unreachable"
-    connect_from_client "$LAB_NOROUTE6"
+    tcp_from_client "$LAB_NOROUTE6"
+    assert_failure 1
     assert_stderr_has "Network is unreachable"
 }
 
 @test "lab_reject: the router refuses with the ICMP error asked for, per family" {
-    lab_reject 4 "$LAB_S4" host-unreachable
+    lab_reject 4 "$LAB_S4" prot-unreachable
     lab_reject 6 "$LAB_S6" admin-prohibited
-    connect_from_client "$LAB_S4"
-    assert_stderr_has "No route to host"
-    connect_from_client "$LAB_S6"
+    udp_from_client "$LAB_S4"
+    assert_stderr_has "Protocol not available"
+    udp_from_client "$LAB_S6"
     assert_stderr_has "Permission denied"
+}
+
+@test "the router's ICMP errors are not rate limited: 100 rejected datagrams, 100 errors" {
+    lab_reject 4 198.18.1.3 prot-unreachable
+    # shellcheck disable=SC2016 # expanded by the inner bash
+    run lab_client timeout 20 bash -c 'for i in {1..100}; do
+            (exec 3<>/dev/udp/198.18.1.3/9 && echo >&3 && read -r -t 1 -u 3) 2>&1
+        done'
+    assert_equal "$(grep -c 'Protocol not available' <<<"$output")" 100
 }
 
 @test "lab_reject puts each call in a table of its own, none named fwd" {
@@ -117,15 +132,19 @@ namespaces_of() {
     lab_route_type 4 198.18.5.0/24 prohibit
     lab_route_type 4 198.18.6.0/24 blackhole
     lab_route_type 6 2001:db8:4::/64 unreachable
-    connect_from_client 198.18.4.1
+    lab_route_type 6 2001:db8:5::/64 prohibit
+    tcp_from_client 198.18.4.1
     assert_stderr_has "No route to host"
-    connect_from_client 198.18.5.1
-    assert_stderr_has "No route to host"
-    connect_from_client 2001:db8:4::1
+    tcp_from_client 2001:db8:4::1
     assert_stderr_has "Network is unreachable"
-    connect_from_client 198.18.6.1 0.5
-    # Nothing comes back: timeout ends the connect.
-    assert_failure 124
+    # Administratively prohibited is a hard error: UDP sees it at once.
+    udp_from_client 198.18.5.1
+    assert_stderr_has "No route to host"
+    udp_from_client 2001:db8:5::1
+    assert_stderr_has "Permission denied"
+    # Nothing comes back: the read times out.
+    udp_from_client 198.18.6.1 0.3
+    assert_failure 142
 }
 
 @test "lab_route_type refuses an unknown route type" {
@@ -148,8 +167,12 @@ namespaces_of() {
     lab_loss 4 "$LAB_S4" 3
     run ip netns exec "$LAB_R" nft list ruleset
     assert_output --regexp 'ip daddr 198\.18\.1\.2 icmp type echo-request numgen inc mod 3 2 drop'
-    # TCP is not an echo request: it passes and does not move the counter.
-    connect_from_client "$LAB_S4"
+    # UDP is not an echo request: it passes, every time.
+    udp_from_client "$LAB_S4"
+    assert_stderr_has "Connection refused"
+    udp_from_client "$LAB_S4"
+    assert_stderr_has "Connection refused"
+    udp_from_client "$LAB_S4"
     assert_stderr_has "Connection refused"
 }
 
@@ -158,7 +181,7 @@ namespaces_of() {
     run ip netns exec "$LAB_C" nft list ruleset
     assert_output --regexp 'hook output priority filter; policy accept;'
     assert_output --regexp 'icmp type echo-request drop'
-    connect_from_client "$LAB_S4"
+    udp_from_client "$LAB_S4"
     assert_stderr_has "Connection refused"
 }
 
@@ -213,9 +236,9 @@ namespaces_of() {
     assert_output --partial "dev fh0"
     run ip -n "$LAB_R" -6 route get "$LAB_FAKE6"
     assert_output --partial "dev fh0"
-    # A TCP SYN reaches the fake host, which logs it as not ICMP and stays silent.
-    connect_from_client "$LAB_FAKE4" 0.5
-    assert_failure 124
+    # A UDP datagram reaches the fake host, which logs it as not ICMP and stays silent.
+    udp_from_client "$LAB_FAKE4" 0.3
+    assert_failure 142
     run grep -c 'ignored family=4 .*reason=not-icmp' "$LAB_FAKEHOST_LOG"
     assert_success
     assert_equal "$(lab_fakehost_requests)" 0
@@ -253,13 +276,13 @@ namespaces_of() {
     local first_id=$LAB_ID first_c=$LAB_C first_r=$LAB_R first_s=$LAB_S
     lab_create
     assert_not_equal "$LAB_ID" "$first_id"
-    connect_from_client "$LAB_S4"
+    udp_from_client "$LAB_S4"
     assert_stderr_has "Connection refused"
     lab_destroy
     run namespaces_of "$first_id"
     assert_equal "$(wc -l <<<"$output")" 3
     LAB_ID=$first_id LAB_C=$first_c LAB_R=$first_r LAB_S=$first_s
-    connect_from_client "$LAB_S4"
+    udp_from_client "$LAB_S4"
     assert_stderr_has "Connection refused"
 }
 
