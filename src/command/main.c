@@ -19,8 +19,12 @@
  *     - reporting: each event goes to a formatter, the ping.exe text on stdout
  *       (src/format: format.h, text.c), and into the statistics tally (stats.c).
  *
- * - The exit status comes from the tally: exit_status.h. A failure to write stdout, however
- *   late, makes it 2.
+ *     - the schedule: --interval and --deadline change the pace and the length of a run;
+ *     - reporting in JSON Lines instead (json.c), with diagnostics as JSON objects on stderr
+ *       (diag.c, diag.h).
+ *
+ * - The exit status comes from the tally and the exit policy (--require, --max-loss):
+ *   exit_policy.c, exit_status.h. A failure to write stdout, however late, makes it 2.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -28,6 +32,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "diag.h"
 #include "exit_status.h"
 #include "options.h"
 #include "privilege.h"
@@ -50,6 +55,7 @@ int main(int argc, char **argv)
     struct wping_options options;
     struct wping_parse_error error;
     int status;
+    bool json;
 
     if (main_fill_standard_fds() != 0)
         return EXIT_STATUS_ERROR;
@@ -58,6 +64,7 @@ int main(int argc, char **argv)
         return EXIT_STATUS_ERROR;
     }
 
+    json = wping_json_requested(argc, argv);
     wping_options_init(&options);
     switch (wping_parse(argc, argv, &options, &error)) {
     case WPING_PARSE_OK:
@@ -72,6 +79,12 @@ int main(int argc, char **argv)
         status = EXIT_STATUS_REPLY;
         break;
     default:
+        /* A JSON reader gets the message alone, as one object: the usage is for people. */
+        if (json) {
+            diag_error(true, DIAG_USAGE, "%s", error.message);
+            status = EXIT_STATUS_ERROR;
+            break;
+        }
         /* ping.exe: "Bad option -d.", an empty line, then the usage (which starts with one).
          * With no arguments at all there is no message, only the usage. */
         if (error.message[0] != '\0')
@@ -85,7 +98,8 @@ int main(int argc, char **argv)
     /* These are the writes that no one else checks: a full disk or a closed stdout must not
      * pass for success. */
     if (fclose(stdout) != 0 && status != EXIT_STATUS_ERROR) {
-        fprintf(stderr, "wping: cannot write to standard output: %s\n", strerror(errno));
+        diag_error(json, DIAG_OUTPUT, "wping: cannot write to standard output: %s",
+                   strerror(errno));
         status = EXIT_STATUS_ERROR;
     }
     return status;

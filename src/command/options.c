@@ -20,6 +20,14 @@
 enum {
     OPT_HELP = 256, /* not '?': getopt returns that for errors too */
     OPT_VERSION,
+    OPT_FORMAT,
+    OPT_JSON,
+    OPT_TIMESTAMP,
+    OPT_QUIET,
+    OPT_INTERVAL,
+    OPT_DEADLINE,
+    OPT_REQUIRE,
+    OPT_MAX_LOSS,
 };
 
 /*
@@ -50,6 +58,14 @@ static const struct option long_options[] = {
     {"ipv6", no_argument, NULL, '6'},
     {"help", no_argument, NULL, OPT_HELP},
     {"version", no_argument, NULL, OPT_VERSION},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"json", no_argument, NULL, OPT_JSON},
+    {"timestamp", no_argument, NULL, OPT_TIMESTAMP},
+    {"quiet", no_argument, NULL, OPT_QUIET},
+    {"interval", required_argument, NULL, OPT_INTERVAL},
+    {"deadline", required_argument, NULL, OPT_DEADLINE},
+    {"require", required_argument, NULL, OPT_REQUIRE},
+    {"max-loss", required_argument, NULL, OPT_MAX_LOSS},
     {NULL, 0, NULL, 0},
 };
 
@@ -61,7 +77,7 @@ struct number_rule {
 /* -w has no documented range in ping.exe: any positive number of milliseconds is accepted. */
 static const struct number_rule number_rules[] = {
     {'n', 1, UINT32_MAX}, {'l', 0, 65500}, {'i', 1, 255},        {'v', 0, 255},
-    {'r', 1, 9},          {'s', 1, 4},     {'w', 1, UINT32_MAX},
+    {'r', 1, 9},          {'s', 1, 4},     {'w', 1, UINT32_MAX}, {OPT_INTERVAL, 0, UINT32_MAX},
 };
 
 /* An option as the user typed it: "-f", "/f" or "--dont-fragment" (or an abbreviation). */
@@ -144,6 +160,40 @@ static bool parse_number(const char *text, uint32_t min, uint32_t max, uint32_t 
     return true;
 }
 
+/* Plain decimal with up to three decimals ("2", "0.5", "99.999"), in thousandths: as strict as
+ * parse_number, and a point must have a digit on each side. */
+static bool parse_milli(const char *text, uint64_t max_milli, uint64_t *milli)
+{
+    uint64_t whole = 0, fraction = 0;
+    unsigned decimals = 0;
+    const char *s = text;
+
+    if (*s < '0' || *s > '9')
+        return false;
+    for (; *s >= '0' && *s <= '9'; s++) {
+        whole = whole * 10 + (uint64_t)(*s - '0');
+        if (whole > max_milli / 1000)
+            return false;
+    }
+    if (*s == '.') {
+        for (s++; *s >= '0' && *s <= '9'; s++) {
+            if (++decimals > 3)
+                return false;
+            fraction = fraction * 10 + (uint64_t)(*s - '0');
+        }
+        if (decimals == 0)
+            return false;
+    }
+    if (*s != '\0')
+        return false;
+    for (; decimals < 3; decimals++)
+        fraction *= 10;
+    if (whole * 1000 + fraction > max_milli)
+        return false;
+    *milli = whole * 1000 + fraction;
+    return true;
+}
+
 static bool take_number(struct parser *p, int key, const struct spelling *name, const char *text,
                         uint32_t *value)
 {
@@ -191,6 +241,82 @@ static void take_plain(struct parser *p, const char *arg)
     }
 }
 
+/* The long-only options for output and scripting. Returns false with the error set. */
+static bool parse_scripting_option(struct parser *p, int key, const struct spelling *name,
+                                   const char *value)
+{
+    struct wping_options *o = p->options;
+    uint32_t number = 0;
+    uint64_t milli = 0;
+
+    switch (key) {
+    case OPT_FORMAT:
+        if (strcmp(value, "text") == 0) {
+            o->output = WPING_OUTPUT_TEXT;
+            return true;
+        }
+        if (strcmp(value, "json") == 0) {
+            o->output = WPING_OUTPUT_JSON;
+            return true;
+        }
+        fail(p, false, "Bad value for option %s, valid values are text and json.", name->text);
+        return false;
+    case OPT_JSON:
+        o->output = WPING_OUTPUT_JSON;
+        return true;
+    case OPT_TIMESTAMP:
+        o->stamp_lines = true;
+        return true;
+    case OPT_QUIET:
+        o->quiet = true;
+        return true;
+    case OPT_INTERVAL:
+        if (!take_number(p, key, name, value, &number))
+            return false;
+        o->interval_ms = number;
+        return true;
+    case OPT_DEADLINE:
+        if (!parse_milli(value, UINT32_MAX, &milli) || milli == 0) {
+            fail(p, false,
+                 "Bad value for option %s, valid range is from 0.001 to 4294967.295 seconds.",
+                 name->text);
+            return false;
+        }
+        o->deadline_ms = milli;
+        return true;
+    case OPT_REQUIRE:
+        if (strcmp(value, "any") == 0) {
+            o->policy.require = EXIT_POLICY_ANY;
+            return true;
+        }
+        if (strcmp(value, "all") == 0) {
+            o->policy.require = EXIT_POLICY_ALL;
+            return true;
+        }
+        if (parse_number(value, 0, UINT32_MAX, &number)) {
+            o->policy.require = EXIT_POLICY_AT_LEAST;
+            o->policy.at_least = number;
+            return true;
+        }
+        fail(p, false,
+             "Bad value for option %s, valid values are any, all or a number from 0 to "
+             "4294967295.",
+             name->text);
+        return false;
+    case OPT_MAX_LOSS:
+        if (!parse_milli(value, 100000, &milli)) {
+            fail(p, false, "Bad value for option %s, valid range is from 0 to 100 percent.",
+                 name->text);
+            return false;
+        }
+        o->policy.has_max_loss = true;
+        o->policy.max_loss_milli = (uint32_t)milli;
+        return true;
+    default:
+        return false;
+    }
+}
+
 /* Applies one recognised option. Returns false with the error set. */
 static bool parse_option(struct parser *p, int key, const struct spelling *name, const char *value)
 {
@@ -208,6 +334,7 @@ static bool parse_option(struct parser *p, int key, const struct spelling *name,
         if (!take_number(p, key, name, value, &number))
             return false;
         o->count = number;
+        o->count_given = true;
         o->forever = false; /* as in ping.exe, the later of -t and -n wins */
         return true;
     case 'l':
@@ -306,7 +433,7 @@ static bool parse_option(struct parser *p, int key, const struct spelling *name,
         return true;
     }
     default:
-        return false;
+        return parse_scripting_option(p, key, name, value);
     }
 }
 
@@ -485,7 +612,56 @@ void wping_options_init(struct wping_options *options)
         .route_kind = WPING_ROUTE_NONE,
         .family = WPING_FAMILY_ANY,
         .implied_family = WPING_FAMILY_ANY,
+        .output = WPING_OUTPUT_TEXT,
+        .interval_ms = 1000,
     };
+}
+
+/* The long option `name` (the text after "--", up to any '=') stands for, as getopt_long
+ * reads it: an exact name, else the one option all names it begins are spellings of; NULL
+ * when none or ambiguous. */
+static const struct option *long_option_named(const char *name, size_t length)
+{
+    const struct option *found = NULL;
+
+    for (const struct option *o = long_options; o->name != NULL; o++) {
+        if (strncmp(o->name, name, length) != 0)
+            continue;
+        if (strlen(o->name) == length)
+            return o;
+        if (found != NULL && found->val != o->val)
+            return NULL;
+        found = o;
+    }
+    return length > 0 ? found : NULL;
+}
+
+bool wping_json_requested(int argc, char *const *argv)
+{
+    bool json = false;
+
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        const char *value;
+        const struct option *option;
+        size_t length;
+
+        if (strcmp(arg, "--") == 0)
+            break;
+        if (strncmp(arg, "--", 2) != 0)
+            continue;
+        length = strcspn(arg + 2, "=");
+        option = long_option_named(arg + 2, length);
+        if (option == NULL)
+            continue;
+        if (option->val == OPT_JSON) {
+            json = true;
+        } else if (option->val == OPT_FORMAT) {
+            value = arg[2 + length] == '=' ? arg + 3 + length : i + 1 < argc ? argv[++i] : "";
+            json = strcmp(value, "json") == 0;
+        }
+    }
+    return json;
 }
 
 enum wping_parse_result wping_parse(int argc, char **argv, struct wping_options *options,
@@ -565,6 +741,21 @@ static const char usage_text[] =
     "    -p, --provider                   -4, --ipv4\n"
     "    -6, --ipv6                       -?, --help\n"
     "        --version\n"
+    "\n"
+    "Output and scripting (wping's own):\n"
+    "    --format=text|json  ping.exe's text (the default), or JSON Lines: one\n"
+    "                        object per event on stdout (see wping(1)).\n"
+    "    --json              The same as --format=json.\n"
+    "    --timestamp         Local date and time before each reply line.\n"
+    "    --quiet             Only the header and the statistics.\n"
+    "    --interval=ms       Milliseconds between requests, default 1000; below 2\n"
+    "                        (0: each as soon as the last is answered) needs\n"
+    "                        CAP_NET_RAW or root.\n"
+    "    --deadline=seconds  Stop after this long, whatever the count (without\n"
+    "                        -n: send until then).\n"
+    "    --require=any|all|N Echo replies needed for exit status 0 (default any).\n"
+    "    --max-loss=percent  Exit status 1 when more than this share of the\n"
+    "                        requests got no echo reply.\n"
     "\n";
 
 const char *wping_usage(void)

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "exit_policy.h"
+
 /* At most this many source-route hops may precede the target of -j / -k. */
 #define WPING_MAX_ROUTE_HOPS 8
 
@@ -24,6 +26,15 @@ enum wping_route_kind {
     WPING_ROUTE_LOOSE,  /* -j */
     WPING_ROUTE_STRICT, /* -k */
 };
+
+enum wping_output {
+    WPING_OUTPUT_TEXT = 0, /* --format=text: ping.exe's text (the default) */
+    WPING_OUTPUT_JSON,     /* --format=json, --json: JSON Lines */
+};
+
+/* The least --interval for a process without CAP_NET_RAW (root, set-user-ID root or the file
+ * capability): as in iputils, faster sending is for privileged users. */
+#define WPING_MIN_USER_INTERVAL_MS 2
 
 /* Everything the command line asked for. Defaults are those of ping.exe. */
 struct wping_options {
@@ -51,6 +62,16 @@ struct wping_options {
      * -j -k) or IPv6 for -R; WPING_FAMILY_ANY leaves it to the resolver's first answer.
      */
     enum wping_family_choice implied_family;
+
+    /* wping's own long options for output and scripting. */
+    enum wping_output output;  /* --format, --json */
+    bool stamp_lines;          /* --timestamp: local time before each reply line (text) */
+    bool quiet;                /* --quiet: header (start) and statistics only */
+    uint32_t interval_ms;      /* --interval, 0..4294967295, default 1000 */
+    uint64_t deadline_ms;      /* --deadline in seconds with up to 3 decimals; 0 = none */
+    bool count_given;          /* -n was given (a --deadline run without it runs until the
+                                  deadline, not for the default 4 requests) */
+    struct exit_policy policy; /* --require, --max-loss */
 };
 
 enum wping_parse_result {
@@ -81,6 +102,13 @@ void wping_options_init(struct wping_options *options);
  */
 enum wping_parse_result wping_parse(int argc, char **argv, struct wping_options *options,
                                     struct wping_parse_error *error);
+
+/*
+ * Whether the command line asks for JSON output (--json or --format=json, the last of them
+ * counting, long names possibly abbreviated, before any "--"), looked at without parsing the
+ * rest: so that a usage error can be reported in the output format asked for.
+ */
+bool wping_json_requested(int argc, char *const *argv);
 
 /* The usage text, ping.exe's layout, followed by wping's long options; ends with "\n\n". */
 const char *wping_usage(void);

@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
+#include <linux/capability.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -12,11 +13,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <wping/echo.h>
 
+#include "diag.h"
+#include "exit_policy.h"
 #include "exit_status.h"
 #include "format.h"
 #include "privilege.h"
@@ -24,14 +28,16 @@
 /* Why the run stopped early. */
 enum session_stop {
     SESSION_RUNNING = 0,
-    SESSION_STOP_INT,    /* SIGINT */
-    SESSION_STOP_TERM,   /* SIGTERM */
-    SESSION_STOP_OUTPUT, /* stdout could not be written */
-    SESSION_STOP_ERROR,  /* the engine failed; a message was printed */
+    SESSION_STOP_INT,      /* SIGINT */
+    SESSION_STOP_TERM,     /* SIGTERM */
+    SESSION_STOP_DEADLINE, /* --deadline passed */
+    SESSION_STOP_OUTPUT,   /* stdout could not be written */
+    SESSION_STOP_ERROR,    /* the engine failed; a message was printed */
 };
 
 struct session {
     const struct wping_options *options;
+    bool json; /* --format=json: diagnostics are JSON objects too */
     int family;
     struct sockaddr_storage target;
     socklen_t target_len;
@@ -52,6 +58,14 @@ struct session {
 
     bool done; /* the request in flight has its outcome */
     struct echo_outcome outcome;
+
+    bool has_deadline;
+    struct timespec deadline; /* CLOCK_MONOTONIC */
+    uint64_t requests;        /* requests started so far; the one in flight is the last */
+    /* The last reported outcome's request number and ICMP sequence, which tie a notice's
+     * sequence to the request it answers. */
+    uint64_t last_request;
+    uint16_t last_sequence;
 };
 
 /* Set by the handler, which runs only while a wait has the signals unblocked. */
@@ -69,10 +83,10 @@ static void session_on_signal(int signo)
         session_got_term = 1;
 }
 
-static void session_not_found(const char *name)
+static void session_not_found(const struct session *s, const char *name)
 {
-    fprintf(stderr, "Ping request could not find host %s. Please check the name and try again.\n",
-            name);
+    diag_error(s->json, DIAG_RESOLUTION,
+               "Ping request could not find host %s. Please check the name and try again.", name);
 }
 
 static void session_numeric(const struct sockaddr_storage *address, socklen_t length, char *out,
@@ -138,7 +152,7 @@ static int session_resolve(struct session *s)
         /* The parser made sure it is a numeric address; its family is the session's. */
         if (session_lookup(options->source, family, true, &s->source, &s->source_len, NULL, 0) !=
             0) {
-            session_not_found(options->source);
+            session_not_found(s, options->source);
             return -1;
         }
         session_numeric(&s->source, s->source_len, s->source_text, sizeof(s->source_text));
@@ -155,7 +169,7 @@ static int session_resolve(struct session *s)
                               sizeof(canonical)) == 0) {
         snprintf(s->name, sizeof(s->name), "%s", canonical);
     } else {
-        session_not_found(options->target);
+        session_not_found(s, options->target);
         return -1;
     }
     s->family = s->target.ss_family;
@@ -179,7 +193,7 @@ static int session_ip_options(struct session *s)
             socklen_t hop_len;
 
             if (session_lookup(options->route[i], AF_INET, false, &hop, &hop_len, NULL, 0) != 0) {
-                session_not_found(options->route[i]);
+                session_not_found(s, options->route[i]);
                 return -1;
             }
             hops[count++] = ((struct sockaddr_in *)&hop)->sin_addr.s_addr;
@@ -211,15 +225,15 @@ static int session_ip_options(struct session *s)
     return 0;
 
 too_big:
-    fprintf(stderr,
-            "The IPv4 options of -r, -s, -j and -k together do not fit in the %d bytes "
-            "an IPv4 header has for them.\n",
-            ECHO_MAX_IP_OPTIONS);
+    diag_error(s->json, DIAG_USAGE,
+               "The IPv4 options of -r, -s, -j and -k together do not fit in the %d bytes "
+               "an IPv4 header has for them.",
+               ECHO_MAX_IP_OPTIONS);
     return -1;
 }
 
 /* Says what would let wping open an ICMP socket. */
-static void session_permission_help(int error)
+static void session_permission_help(const struct session *s, int error)
 {
     char path[PATH_MAX];
     ssize_t length = readlink("/proc/self/exe", path, sizeof(path) - 1);
@@ -228,13 +242,13 @@ static void session_permission_help(int error)
         snprintf(path, sizeof(path), "wping");
     else
         path[length] = '\0';
-    fprintf(stderr,
-            "wping: no permission to open an ICMP socket (%s).\n"
-            "Allow unprivileged ICMP sockets for your group, for example with\n"
-            "    sysctl -w net.ipv4.ping_group_range=\"0 2147483647\"\n"
-            "or let wping open raw sockets with\n"
-            "    setcap cap_net_raw+p %s\n",
-            strerror(error), path);
+    diag_error(s->json, DIAG_PERMISSION,
+               "wping: no permission to open an ICMP socket (%s).\n"
+               "Allow unprivileged ICMP sockets for your group, for example with\n"
+               "    sysctl -w net.ipv4.ping_group_range=\"0 2147483647\"\n"
+               "or let wping open raw sockets with\n"
+               "    setcap cap_net_raw+p %s",
+               strerror(error), path);
 }
 
 /* Opens the engine with CAP_NET_RAW effective for just that call, then drops every
@@ -257,13 +271,13 @@ static int session_open(struct session *s)
     config.ip_options_len = s->ip_options_len;
 
     if (privilege_raise() != 0) {
-        fprintf(stderr, "wping: cannot raise CAP_NET_RAW: %s\n", strerror(errno));
+        diag_error(s->json, DIAG_SYSTEM, "wping: cannot raise CAP_NET_RAW: %s", strerror(errno));
         return -1;
     }
     result = echo_open(&config, &s->handle);
     error = errno;
     if (privilege_drop() != 0) {
-        fprintf(stderr, "wping: cannot drop privileges: %s\n", strerror(errno));
+        diag_error(s->json, DIAG_SYSTEM, "wping: cannot drop privileges: %s", strerror(errno));
         return -1;
     }
 
@@ -275,15 +289,15 @@ static int session_open(struct session *s)
         s->handle = NULL;
         return 0;
     case ECHO_ERR_PERMISSION:
-        session_permission_help(error);
+        session_permission_help(s, error);
         return -1;
     case ECHO_ERR_DEVICE:
-        fprintf(stderr, "wping: there is no interface or VRF named %s (-c): %s\n",
-                s->options->compartment, strerror(error));
+        diag_error(s->json, DIAG_SYSTEM, "wping: there is no interface or VRF named %s (-c): %s",
+                   s->options->compartment, strerror(error));
         return -1;
     default:
-        fprintf(stderr, "wping: cannot open an ICMP socket: %s (%s)\n", echo_strerror(result),
-                strerror(error));
+        diag_error(s->json, DIAG_SYSTEM, "wping: cannot open an ICMP socket: %s (%s)",
+                   echo_strerror(result), strerror(error));
         return -1;
     }
 }
@@ -296,21 +310,45 @@ static void session_on_outcome(void *context, const struct echo_outcome *outcome
     s->done = true;
 }
 
+/* The request a notice's ICMP sequence belongs to. Sequences count up by one per request
+ * (mod 65536), so the distance from the last reported outcome's sequence tells which
+ * request; one ahead is the request in flight. 0 when it cannot be told. */
+static uint64_t session_notice_request(const struct session *s, uint16_t sequence)
+{
+    uint16_t behind = (uint16_t)(s->last_sequence - sequence);
+
+    if (s->last_request == 0)
+        return 0;
+    if (behind == UINT16_MAX)
+        return s->requests > s->last_request ? s->last_request + 1 : 0;
+    return behind < s->last_request ? s->last_request - behind : 0;
+}
+
 static void session_on_notice(void *context, const struct echo_notice *notice)
 {
     struct session *s = context;
+    struct format_notice event = {notice, session_notice_request(s, notice->sequence), {0, 0}};
 
+    clock_gettime(CLOCK_REALTIME, &event.received_at);
     format_stats_notice(&s->stats, notice);
-    if (s->stop == SESSION_RUNNING && format_notice(s->format, notice) != 0)
+    if (s->stop == SESSION_RUNNING && !s->options->quiet && format_notice(s->format, &event) != 0)
         s->stop = SESSION_STOP_OUTPUT;
+}
+
+/* The exit status of the run if it ended now. */
+static int session_status(const struct session *s)
+{
+    return exit_policy_status(&s->options->policy, s->stats.sent, s->stats.succeeded);
 }
 
 /* Acts on the signals that arrived during a wait. */
 static void session_signals(struct session *s)
 {
     if (session_got_quit) {
+        struct format_end end = {false, FORMAT_REASON_SIGQUIT, session_status(s)};
+
         session_got_quit = 0;
-        if (s->stop == SESSION_RUNNING && (format_statistics(s->format, &s->stats, false) != 0 ||
+        if (s->stop == SESSION_RUNNING && (format_statistics(s->format, &s->stats, &end) != 0 ||
                                            format_interrupt(s->format, FORMAT_CONTROL_BREAK) != 0))
             s->stop = SESSION_STOP_OUTPUT;
     }
@@ -322,9 +360,24 @@ static void session_signals(struct session *s)
         s->stop = SESSION_STOP_TERM;
 }
 
+/* Runs the handlers of signals that arrived while no wait had them unblocked: a run that
+ * never waits (--interval=0 with failures that need no wait) must still see Ctrl-C. */
+static void session_poll_signals(struct session *s)
+{
+    static const struct timespec zero = {0, 0};
+    sigset_t pending;
+
+    if (sigpending(&pending) != 0 ||
+        (!sigismember(&pending, SIGINT) && !sigismember(&pending, SIGQUIT) &&
+         !sigismember(&pending, SIGTERM)))
+        return;
+    if (ppoll(NULL, 0, &zero, &s->wait_mask) < 0 && errno == EINTR)
+        session_signals(s);
+}
+
 static void session_engine_failed(struct session *s, int result)
 {
-    fprintf(stderr, "wping: %s (%s)\n", echo_strerror(result), strerror(errno));
+    diag_error(s->json, DIAG_SYSTEM, "wping: %s (%s)", echo_strerror(result), strerror(errno));
     s->stop = SESSION_STOP_ERROR;
 }
 
@@ -337,14 +390,34 @@ static int session_compare(const struct timespec *a, const struct timespec *b)
     return 0;
 }
 
-/* Waits until `until` (CLOCK_MONOTONIC), handling stray packets and signals meanwhile. */
-static void session_sleep_until(struct session *s, const struct timespec *until)
+/* True, and the run stopped, once --deadline has passed. */
+static bool session_deadline_passed(struct session *s)
 {
     struct timespec now;
 
+    if (!s->has_deadline || s->stop != SESSION_RUNNING)
+        return false;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (session_compare(&now, &s->deadline) < 0)
+        return false;
+    s->stop = SESSION_STOP_DEADLINE;
+    return true;
+}
+
+/* Waits until `until` (CLOCK_MONOTONIC) or the deadline, whichever is first, handling stray
+ * packets and signals meanwhile. */
+static void session_sleep_until(struct session *s, const struct timespec *wanted)
+{
+    const struct timespec *until = wanted;
+    struct timespec now;
+
+    if (s->has_deadline && session_compare(&s->deadline, wanted) < 0)
+        until = &s->deadline;
     while (s->stop == SESSION_RUNNING) {
         int result;
 
+        if (session_deadline_passed(s))
+            return;
         clock_gettime(CLOCK_MONOTONIC, &now);
         if (session_compare(&now, until) >= 0)
             return;
@@ -396,10 +469,10 @@ static void session_send(struct session *s, const struct echo_request *request)
     }
     if (result == ECHO_ERR_SYSTEM && errno == EPERM && s->options->route_kind != WPING_ROUTE_NONE) {
         /* Linux lets a socket carry a source route only with CAP_NET_RAW at that moment. */
-        fprintf(stderr,
-                "wping: the kernel refused the source route of -j/-k: %s (it needs "
-                "CAP_NET_RAW, which wping has dropped before sending)\n",
-                strerror(errno));
+        diag_error(s->json, DIAG_PERMISSION,
+                   "wping: the kernel refused the source route of -j/-k: %s (it needs "
+                   "CAP_NET_RAW, which wping has dropped before sending)",
+                   strerror(errno));
         s->stop = SESSION_STOP_ERROR;
         return;
     }
@@ -407,8 +480,8 @@ static void session_send(struct session *s, const struct echo_request *request)
         session_engine_failed(s, result);
         return;
     }
-    while (!s->done && s->stop == SESSION_RUNNING) {
-        result = echo_wait(s->handle, NULL, &s->wait_mask);
+    while (!s->done && s->stop == SESSION_RUNNING && !session_deadline_passed(s)) {
+        result = echo_wait(s->handle, s->has_deadline ? &s->deadline : NULL, &s->wait_mask);
         if (result == ECHO_ERR_INTERRUPTED)
             session_signals(s);
         else if (result < 0)
@@ -419,8 +492,11 @@ static void session_send(struct session *s, const struct echo_request *request)
 static void session_report(struct session *s, size_t size)
 {
     struct echo_ipopt_route route, timestamp;
-    struct format_reply reply = {&s->outcome, size, NULL, NULL};
+    struct format_reply reply = {&s->outcome, size, NULL, NULL, s->requests, {0, 0}};
 
+    clock_gettime(CLOCK_REALTIME, &reply.known_at);
+    s->last_request = s->requests;
+    s->last_sequence = s->outcome.sequence;
     if (s->options->record_route > 0 &&
         echo_ipopt_find(s->outcome.ip_options, s->outcome.ip_options_len, ECHO_IPOPT_RECORD_ROUTE,
                         &route))
@@ -430,13 +506,19 @@ static void session_report(struct session *s, size_t size)
                         &timestamp))
         reply.timestamp = &timestamp;
     format_stats_add(&s->stats, &s->outcome, size);
-    if (format_outcome(s->format, &reply) != 0)
+    if (!s->options->quiet && format_outcome(s->format, &reply) != 0)
         s->stop = SESSION_STOP_OUTPUT;
 }
 
-/* The requests, on ping.exe's schedule (DESIGN C5): the first at once, then one a second
- * from the previous scheduled send; when an outcome comes later than that, the next request
- * goes right after it. No wait after the last. */
+/* Whether the run ends only by --deadline or a signal: -t, or --deadline without -n. */
+static bool session_unbounded(const struct wping_options *options)
+{
+    return options->forever || (options->deadline_ms > 0 && !options->count_given);
+}
+
+/* The requests, on ping.exe's schedule (DESIGN C5): the first at once, then one every
+ * --interval (a second by default) from the previous scheduled send; when an outcome comes
+ * later than that, the next request goes right after it. No wait after the last. */
 static void session_loop(struct session *s)
 {
     const struct wping_options *options = s->options;
@@ -456,16 +538,33 @@ static void session_loop(struct session *s)
     request.timeout_ms = options->timeout_ms;
 
     clock_gettime(CLOCK_MONOTONIC, &next);
-    for (uint64_t i = 0; options->forever || i < options->count; i++) {
+    if (options->deadline_ms > 0) {
+        s->has_deadline = true;
+        s->deadline.tv_sec = next.tv_sec + (time_t)(options->deadline_ms / 1000);
+        s->deadline.tv_nsec = next.tv_nsec + (long)(options->deadline_ms % 1000) * 1000000L;
+        if (s->deadline.tv_nsec >= 1000000000L) {
+            s->deadline.tv_sec++;
+            s->deadline.tv_nsec -= 1000000000L;
+        }
+    }
+    for (uint64_t i = 0; session_unbounded(options) || i < options->count; i++) {
         if (i > 0) {
-            next.tv_sec += 1;
+            /* Whole seconds and the rest apart, so that no interval can overflow a long. */
+            next.tv_sec += (time_t)(options->interval_ms / 1000);
+            next.tv_nsec += (long)(options->interval_ms % 1000) * 1000000L;
+            if (next.tv_nsec >= 1000000000L) {
+                next.tv_sec++;
+                next.tv_nsec -= 1000000000L;
+            }
             clock_gettime(CLOCK_MONOTONIC, &now);
             if (session_compare(&next, &now) < 0)
                 next = now;
             session_sleep_until(s, &next);
         }
-        if (s->stop != SESSION_RUNNING)
+        session_poll_signals(s);
+        if (s->stop != SESSION_RUNNING || session_deadline_passed(s))
             break;
+        s->requests++;
         session_send(s, &request);
         if (!s->done)
             break;
@@ -502,22 +601,46 @@ static int session_catch_signals(struct session *s)
 /* The end of the run: statistics, the interruption, the exit status. */
 static int session_finish(struct session *s)
 {
+    struct format_end end = {true, FORMAT_REASON_COMPLETED, session_status(s)};
     int failed = 0;
 
     if (s->stop == SESSION_STOP_ERROR)
         return EXIT_STATUS_ERROR;
+    if (s->stop == SESSION_STOP_INT)
+        end.reason = FORMAT_REASON_SIGINT;
+    else if (s->stop == SESSION_STOP_TERM)
+        end.reason = FORMAT_REASON_SIGTERM;
+    else if (s->stop == SESSION_STOP_DEADLINE)
+        end.reason = FORMAT_REASON_DEADLINE;
     if (s->stop != SESSION_STOP_OUTPUT) {
-        failed = format_statistics(s->format, &s->stats, true);
+        failed = format_statistics(s->format, &s->stats, &end);
         if (failed == 0 && s->stop == SESSION_STOP_INT)
             failed = format_interrupt(s->format, FORMAT_CONTROL_C);
         else if (failed == 0 && s->stop == SESSION_STOP_TERM)
             failed = format_interrupt(s->format, FORMAT_TERMINATED);
     }
     if (s->stop == SESSION_STOP_OUTPUT || failed != 0) {
-        fprintf(stderr, "wping: cannot write to standard output: %s\n", strerror(errno));
+        diag_error(s->json, DIAG_OUTPUT, "wping: cannot write to standard output: %s",
+                   strerror(errno));
         return EXIT_STATUS_ERROR;
     }
-    return s->stats.succeeded > 0 ? EXIT_STATUS_REPLY : EXIT_STATUS_NO_REPLY;
+    return end.exit_status;
+}
+
+/* Whether this process may send faster than WPING_MIN_USER_INTERVAL_MS: root, or
+ * CAP_NET_RAW in the permitted set (set-user-ID root, the file capability), that is,
+ * whoever could open a raw socket. Asked before privileges are dropped. */
+static bool session_may_hurry(void)
+{
+    struct __user_cap_header_struct header = {_LINUX_CAPABILITY_VERSION_3, 0};
+    struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+
+    if (getuid() == 0)
+        return true;
+    memset(data, 0, sizeof(data));
+    if (syscall(SYS_capget, &header, data) != 0)
+        return false;
+    return (data[CAP_TO_INDEX(CAP_NET_RAW)].permitted & CAP_TO_MASK(CAP_NET_RAW)) != 0;
 }
 
 int session_run(const struct wping_options *options)
@@ -527,15 +650,29 @@ int session_run(const struct wping_options *options)
     int status = EXIT_STATUS_ERROR;
 
     memset(&s, 0, sizeof(s));
+    memset(&target, 0, sizeof(target));
     s.options = options;
+    s.json = options->output == WPING_OUTPUT_JSON;
+    if (options->interval_ms < WPING_MIN_USER_INTERVAL_MS && !session_may_hurry()) {
+        diag_error(s.json, DIAG_PERMISSION,
+                   "wping: an --interval below %d ms needs CAP_NET_RAW (root, set-user-ID root "
+                   "or setcap cap_net_raw+p); other users may send every %d ms at most.",
+                   WPING_MIN_USER_INTERVAL_MS, WPING_MIN_USER_INTERVAL_MS);
+        return EXIT_STATUS_ERROR;
+    }
     if (session_resolve(&s) != 0)
         return EXIT_STATUS_ERROR;
     if (s.family == AF_INET && session_ip_options(&s) != 0)
         return EXIT_STATUS_ERROR;
     s.payload = malloc(options->size > 0 ? options->size : 1);
-    s.format = format_text_new(stdout);
-    if (s.payload == NULL || s.format == NULL) {
-        fprintf(stderr, "wping: out of memory\n");
+    if (s.json) {
+        s.format = format_json_new(stdout);
+        s.stats.histogram = format_histogram_new(); /* percentiles for the summary */
+    } else {
+        s.format = format_text_new(stdout, options->stamp_lines ? FORMAT_TEXT_TIMESTAMP : 0);
+    }
+    if (s.payload == NULL || s.format == NULL || (s.json && s.stats.histogram == NULL)) {
+        diag_error(s.json, DIAG_SYSTEM, "wping: out of memory");
         goto out;
     }
     /* ping.exe's payload: the letters a to w, over and over (DESIGN C7). */
@@ -547,7 +684,7 @@ int session_run(const struct wping_options *options)
     if (s.handle != NULL)
         echo_set_notice_callback(s.handle, session_on_notice, &s);
     if (session_catch_signals(&s) != 0) {
-        fprintf(stderr, "wping: cannot catch signals: %s\n", strerror(errno));
+        diag_error(s.json, DIAG_SYSTEM, "wping: cannot catch signals: %s", strerror(errno));
         goto out;
     }
 
@@ -557,6 +694,15 @@ int session_run(const struct wping_options *options)
     target.address = s.target_text;
     target.source = s.source_len > 0 ? s.source_text : NULL;
     target.size = options->size;
+    target.ttl = options->ttl;
+    target.tos = options->tos;
+    target.timeout_ms = options->timeout_ms;
+    target.interval_ms = options->interval_ms;
+    target.count = session_unbounded(options) ? 0 : options->count;
+    target.deadline_ms = options->deadline_ms;
+    target.has_socket = s.handle != NULL;
+    target.socket = s.handle != NULL ? echo_socket_kind(s.handle) : ECHO_SOCKET_AUTO;
+    clock_gettime(CLOCK_REALTIME, &target.started);
     if (format_begin(s.format, &target) != 0)
         s.stop = SESSION_STOP_OUTPUT;
     else
@@ -566,6 +712,7 @@ int session_run(const struct wping_options *options)
 out:
     echo_close(s.handle);
     format_free(s.format);
+    format_histogram_free(s.stats.histogram);
     free(s.payload);
     return status;
 }

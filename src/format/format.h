@@ -1,8 +1,8 @@
 /*
  * Formatters: what a ping session reports, turned into text. A formatter receives the events
  * of a session in order (begin, then outcomes and notices, statistics and interruptions) and
- * writes them to its stream, flushing after every line. The ping.exe text formatter is the
- * first; others (JSON Lines) implement the same struct format_ops.
+ * writes them to its stream, flushing after every line. Two implement struct format_ops: the
+ * ping.exe text (text.c) and the JSON Lines stream (json.c, schema/wping-events.schema.json).
  *
  * The statistics tally (struct format_stats) is kept by the caller and handed to the
  * formatter, so that the caller can also decide its exit status from it.
@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
 #include <wping/echo.h>
 
@@ -28,11 +29,35 @@ enum format_class {
  * timeout, any other status with a responder an ICMP error, and the rest local. */
 enum format_class format_classify(const struct echo_outcome *outcome);
 
-/* The running tally of a session. Zero-initialise. RTTs are of successes only. */
+/* True for a success whose payload or size differs from the request of `sent_size` bytes. */
+bool format_is_corrupt(const struct echo_outcome *outcome, size_t sent_size);
+
+/*
+ * A fixed-size histogram of RTTs for percentiles, in constant memory however many values it
+ * gets. Buckets are 512 ns wide below 2^19 ns (about 524 us); above, each power of two is
+ * split into 1024 equal buckets, so a bucket's midpoint is within 256 ns or 0.049 % of any
+ * value in it. Values above 2^52 ns share the last bucket.
+ */
+struct format_histogram;
+
+/* A new, empty histogram (about 280 KiB of address space, touched only where values fall),
+ * or NULL when out of memory. */
+struct format_histogram *format_histogram_new(void);
+
+void format_histogram_free(struct format_histogram *histogram);
+
+void format_histogram_add(struct format_histogram *histogram, uint64_t rtt_ns);
+
+/* The midpoint of the bucket holding the value of 1-based `rank` in sorted order; 0 when
+ * rank is 0 or beyond the values added. */
+uint64_t format_histogram_rank(const struct format_histogram *histogram, uint64_t rank);
+
+/* The running tally of a session. Zero-initialise; set `histogram` to a format_histogram_new()
+ * (owned by the caller) for percentiles. RTTs are of successes (corrupt ones included) only. */
 struct format_stats {
     uint64_t sent;        /* requests whose outcome has been reported */
     uint64_t received;    /* successes + ICMP errors ("Reply from" lines) */
-    uint64_t succeeded;   /* echo replies */
+    uint64_t succeeded;   /* echo replies, corrupt ones included */
     uint64_t icmp_errors; /* ICMP error replies */
     uint64_t timeouts;
     uint64_t local_failures;
@@ -42,6 +67,10 @@ struct format_stats {
     uint64_t malformed;
     uint64_t rtt_ms_min, rtt_ms_max, rtt_ms_sum; /* whole milliseconds, truncated */
     uint64_t rtt_ns_min, rtt_ns_max, rtt_ns_sum; /* exact */
+    double rtt_ns_mean, rtt_ns_m2;               /* Welford's running mean and squared spread */
+    double jitter_ns;     /* RFC 3550: J += (|D| - J) / 16 over consecutive successes' RTTs */
+    uint64_t last_rtt_ns; /* the previous success's RTT, for the jitter */
+    struct format_histogram *histogram; /* NULL: no percentiles */
 };
 
 /* Counts one outcome; `sent_size` is the payload size of the request. */
@@ -61,10 +90,27 @@ struct format_summary {
 
 void format_stats_summarize(const struct format_stats *stats, struct format_summary *summary);
 
+/* The precise statistics of the JSON summary, computed from a tally. */
+struct format_precise {
+    /* Requests without an echo reply (ICMP errors, timeouts and send failures) * 100 / sent,
+     * as a double; 0 when nothing was sent. Unlike ping.exe's, ICMP errors count as lost. */
+    double loss_percent;
+    bool has_rtt; /* at least one success */
+    uint64_t min_ns, max_ns;
+    double average_ns, stddev_ns;       /* population standard deviation */
+    bool has_percentiles;               /* has_rtt and a histogram was kept */
+    uint64_t median_ns, p90_ns, p99_ns; /* nearest rank, from the histogram, within [min, max] */
+    bool has_jitter;                    /* at least two successes */
+    double jitter_ns;
+};
+
+void format_stats_precise(const struct format_stats *stats, struct format_precise *precise);
+
 /* A whole-millisecond RTT as ping.exe shows it: floor(ns / 1e6). */
 uint64_t format_rtt_ms(uint64_t rtt_ns);
 
-/* What the header announces. Strings are numeric addresses unless said otherwise. */
+/* What the header (and the JSON start object) announces. Strings are numeric addresses
+ * unless said otherwise. */
 struct format_target {
     int family;          /* AF_INET or AF_INET6 */
     const char *typed;   /* the target as typed */
@@ -72,6 +118,16 @@ struct format_target {
     const char *address; /* the address pinged */
     const char *source;  /* the -S address, or NULL */
     size_t size;         /* payload bytes per request */
+    /* For the JSON start object only; the text header does not show them. */
+    int ttl;                      /* -i, 0 when the system's default */
+    int tos;                      /* -v, -1 when not set */
+    uint32_t timeout_ms;          /* -w */
+    uint32_t interval_ms;         /* between scheduled sends */
+    uint64_t count;               /* requests to send, 0 when until stopped */
+    uint64_t deadline_ms;         /* --deadline, 0 when none */
+    bool has_socket;              /* false: the -S address is not local, no socket was opened */
+    enum echo_socket_kind socket; /* ECHO_SOCKET_DGRAM or ECHO_SOCKET_RAW when has_socket */
+    struct timespec started;      /* CLOCK_REALTIME when the run started */
 };
 
 /* One request's outcome with what is needed to show it. */
@@ -80,12 +136,37 @@ struct format_reply {
     size_t sent_size;                         /* payload bytes sent */
     const struct echo_ipopt_route *route;     /* decoded record route (-r), or NULL */
     const struct echo_ipopt_route *timestamp; /* decoded timestamp option (-s), or NULL */
+    uint64_t request;                         /* 1-based number of the request */
+    struct timespec known_at;                 /* CLOCK_REALTIME when the outcome came */
+};
+
+/* One engine notice with what is needed to show it. */
+struct format_notice {
+    const struct echo_notice *notice;
+    uint64_t request;            /* 1-based number of the request it answers; 0 when unknown */
+    struct timespec received_at; /* CLOCK_REALTIME when it was read */
 };
 
 enum format_interrupt {
     FORMAT_CONTROL_C,     /* SIGINT: the run ends */
     FORMAT_CONTROL_BREAK, /* SIGQUIT: statistics so far were shown; the run goes on */
     FORMAT_TERMINATED,    /* SIGTERM: the run ends */
+};
+
+/* Why statistics are shown. */
+enum format_reason {
+    FORMAT_REASON_COMPLETED, /* every request of the count is done */
+    FORMAT_REASON_DEADLINE,  /* --deadline passed */
+    FORMAT_REASON_SIGINT,
+    FORMAT_REASON_SIGTERM,
+    FORMAT_REASON_SIGQUIT, /* interim statistics: the run goes on */
+};
+
+/* What accompanies a statistics block. */
+struct format_end {
+    bool final; /* false for interim statistics (Control-Break) */
+    enum format_reason reason;
+    int exit_status; /* what the run returns, or would return if it ended now */
 };
 
 struct format;
@@ -97,10 +178,12 @@ struct format;
 struct format_ops {
     int (*begin)(struct format *self, const struct format_target *target);
     int (*outcome)(struct format *self, const struct format_reply *reply);
-    int (*notice)(struct format *self, const struct echo_notice *notice);
-    /* `final` is false for interim statistics (Control-Break). The text formatter prints
-     * nothing while nothing has been sent (ping.exe's Ctrl-C before the first outcome). */
-    int (*statistics)(struct format *self, const struct format_stats *stats, bool final);
+    int (*notice)(struct format *self, const struct format_notice *notice);
+    /* The text formatter prints nothing while nothing has been sent (ping.exe's Ctrl-C
+     * before the first outcome); the JSON one always writes its interim or summary object. */
+    int (*statistics)(struct format *self, const struct format_stats *stats,
+                      const struct format_end *end);
+    /* After the final statistics of an interrupted run, or after interim statistics. */
     int (*interrupt)(struct format *self, enum format_interrupt kind);
     void (*free)(struct format *self);
 };
@@ -110,8 +193,21 @@ struct format {
     const struct format_ops *ops;
 };
 
+/* Flags for format_text_new. */
+enum {
+    FORMAT_TEXT_TIMESTAMP = 1, /* "[2026-11-21T12:04:33.123+01:00] " (local time of the
+                                  outcome) before each per-request line */
+};
+
 /* The ping.exe text formatter writing to `out`, or NULL when out of memory. */
-struct format *format_text_new(FILE *out);
+struct format *format_text_new(FILE *out, unsigned flags);
+
+/* The JSON Lines formatter writing to `out`, or NULL when out of memory. */
+struct format *format_json_new(FILE *out);
+
+/* Diagnostics in JSON mode: one line {"type":"error","kind":KIND,"message":MESSAGE,
+ * "exit_status":STATUS} to `err`, flushed. Returns 0 or -1. */
+int format_json_error(FILE *err, const char *kind, const char *message, int exit_status);
 
 static inline int format_begin(struct format *format, const struct format_target *target)
 {
@@ -123,15 +219,15 @@ static inline int format_outcome(struct format *format, const struct format_repl
     return format->ops->outcome(format, reply);
 }
 
-static inline int format_notice(struct format *format, const struct echo_notice *notice)
+static inline int format_notice(struct format *format, const struct format_notice *notice)
 {
     return format->ops->notice(format, notice);
 }
 
 static inline int format_statistics(struct format *format, const struct format_stats *stats,
-                                    bool final)
+                                    const struct format_end *end)
 {
-    return format->ops->statistics(format, stats, final);
+    return format->ops->statistics(format, stats, end);
 }
 
 static inline int format_interrupt(struct format *format, enum format_interrupt kind)
@@ -149,5 +245,10 @@ static inline void format_free(struct format *format)
 /* The text shown for an IP_STATUS after "Reply from R: " or alone ("Request timed out.");
  * statuses without a fixed text give NULL. */
 const char *format_status_text(uint32_t status);
+
+/* The one line text mode prints for an outcome ("Reply from 198.18.1.2: bytes=32 time<1ms
+ * TTL=63", "Request timed out.", ...), without the record route or timestamp lines, for a
+ * target of `family`. Returns the length snprintf would have written. */
+int format_outcome_line(const struct format_reply *reply, int family, char *out, size_t size);
 
 #endif /* WPING_FORMAT_H */

@@ -1,6 +1,7 @@
-/* The statistics tally and ping.exe's arithmetic on it. */
+/* The statistics tally, ping.exe's arithmetic on it, and the JSON summary's exact one. */
 #include "format.h"
 
+#include <math.h>
 #include <sys/socket.h>
 
 enum format_class format_classify(const struct echo_outcome *outcome)
@@ -16,6 +17,12 @@ enum format_class format_classify(const struct echo_outcome *outcome)
     if (outcome->responder.ss_family != AF_UNSPEC)
         return FORMAT_CLASS_ICMP_ERROR;
     return FORMAT_CLASS_LOCAL;
+}
+
+bool format_is_corrupt(const struct echo_outcome *outcome, size_t sent_size)
+{
+    return format_classify(outcome) == FORMAT_CLASS_SUCCESS &&
+           (!outcome->data_match || outcome->data_len != sent_size);
 }
 
 uint64_t format_rtt_ms(uint64_t rtt_ns)
@@ -42,6 +49,20 @@ static void stats_add_rtt(struct format_stats *stats, uint64_t rtt_ns)
     }
     stats->rtt_ms_sum += ms;
     stats->rtt_ns_sum += rtt_ns;
+
+    /* Welford: the spread stays exact to a double's precision however many values come,
+     * where a sum of squares would lose it. */
+    double delta = (double)rtt_ns - stats->rtt_ns_mean;
+    stats->rtt_ns_mean += delta / (double)stats->succeeded;
+    stats->rtt_ns_m2 += delta * ((double)rtt_ns - stats->rtt_ns_mean);
+
+    if (stats->succeeded > 1) {
+        double d = (double)rtt_ns - (double)stats->last_rtt_ns;
+        stats->jitter_ns += (fabs(d) - stats->jitter_ns) / 16.0;
+    }
+    stats->last_rtt_ns = rtt_ns;
+    if (stats->histogram != NULL)
+        format_histogram_add(stats->histogram, rtt_ns);
 }
 
 void format_stats_add(struct format_stats *stats, const struct echo_outcome *outcome,
@@ -52,7 +73,7 @@ void format_stats_add(struct format_stats *stats, const struct echo_outcome *out
     case FORMAT_CLASS_SUCCESS:
         stats->received++;
         stats->succeeded++;
-        if (!outcome->data_match || outcome->data_len != sent_size)
+        if (format_is_corrupt(outcome, sent_size))
             stats->corrupt++;
         stats_add_rtt(stats, outcome->rtt_ns);
         break;
@@ -95,4 +116,49 @@ void format_stats_summarize(const struct format_stats *stats, struct format_summ
     summary->min_ms = summary->has_rtt ? stats->rtt_ms_min : 0;
     summary->max_ms = summary->has_rtt ? stats->rtt_ms_max : 0;
     summary->average_ms = summary->has_rtt ? stats->rtt_ms_sum / stats->succeeded : 0;
+}
+
+/* The value at the nearest rank of `percent` among the successes' RTTs: exact at the first
+ * and last rank, else a bucket's midpoint kept within the exact minimum and maximum. */
+static uint64_t stats_percentile(const struct format_stats *stats, unsigned percent)
+{
+    uint64_t rank = (stats->succeeded * percent + 99) / 100; /* ceil(n * p / 100) */
+    uint64_t value;
+
+    if (rank <= 1)
+        return stats->rtt_ns_min;
+    if (rank >= stats->succeeded)
+        return stats->rtt_ns_max;
+    value = format_histogram_rank(stats->histogram, rank);
+
+    if (value < stats->rtt_ns_min)
+        return stats->rtt_ns_min;
+    if (value > stats->rtt_ns_max)
+        return stats->rtt_ns_max;
+    return value;
+}
+
+void format_stats_precise(const struct format_stats *stats, struct format_precise *precise)
+{
+    uint64_t lost = stats->sent - stats->succeeded;
+
+    *precise = (struct format_precise){0};
+    /* One correctly rounded division of two exact integers: the nearest double to the true
+     * ratio, the same a consumer computes from the counts. */
+    precise->loss_percent = stats->sent == 0 ? 0.0 : (double)(lost * 100u) / (double)stats->sent;
+    precise->has_rtt = stats->succeeded > 0;
+    if (!precise->has_rtt)
+        return;
+    precise->min_ns = stats->rtt_ns_min;
+    precise->max_ns = stats->rtt_ns_max;
+    precise->average_ns = (double)stats->rtt_ns_sum / (double)stats->succeeded;
+    precise->stddev_ns = sqrt(stats->rtt_ns_m2 / (double)stats->succeeded);
+    if (stats->histogram != NULL) {
+        precise->has_percentiles = true;
+        precise->median_ns = stats_percentile(stats, 50);
+        precise->p90_ns = stats_percentile(stats, 90);
+        precise->p99_ns = stats_percentile(stats, 99);
+    }
+    precise->has_jitter = stats->succeeded > 1;
+    precise->jitter_ns = stats->jitter_ns;
 }

@@ -9,10 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 struct text {
     struct format base; /* first, so that a struct format * is a struct text * */
     FILE *out;
+    unsigned flags;
     int family;
     char address[NI_MAXHOST]; /* the target, for "Ping statistics for" */
 };
@@ -167,28 +169,26 @@ static int text_option_lines(struct text *text, const char *label,
     return failed;
 }
 
-static int text_outcome(struct format *self, const struct format_reply *reply)
+int format_outcome_line(const struct format_reply *reply, int family, char *out, size_t size)
 {
-    struct text *text = (struct text *)self;
     const struct echo_outcome *outcome = reply->outcome;
     char responder[NI_MAXHOST];
     char bytes[64], time[32], ttl[16] = "";
     uint64_t ms;
     const char *status_text;
-    int failed;
 
     text_address(&outcome->responder, responder, sizeof(responder));
     switch (format_classify(outcome)) {
     case FORMAT_CLASS_TIMEOUT:
-        return text_line(text, "Request timed out.");
+        return snprintf(out, size, "Request timed out.");
     case FORMAT_CLASS_LOCAL:
-        return text_line(text, "%s", text_local_failure(outcome));
+        return snprintf(out, size, "%s", text_local_failure(outcome));
     case FORMAT_CLASS_ICMP_ERROR:
         status_text = format_status_text(outcome->status);
         if (status_text != NULL)
-            return text_line(text, "Reply from %s: %s", responder, status_text);
-        return text_line(text, "Reply from %s: Unknown IP status %" PRIu32 ".", responder,
-                         outcome->status);
+            return snprintf(out, size, "Reply from %s: %s", responder, status_text);
+        return snprintf(out, size, "Reply from %s: Unknown IP status %" PRIu32 ".", responder,
+                        outcome->status);
     case FORMAT_CLASS_SUCCESS:
         break;
     }
@@ -202,14 +202,46 @@ static int text_outcome(struct format *self, const struct format_reply *reply)
     if (outcome->data_len != reply->sent_size)
         snprintf(bytes, sizeof(bytes), "bytes=%zu (sent %zu) ", outcome->data_len,
                  reply->sent_size);
-    else if (text->family == AF_INET6)
+    else if (family == AF_INET6)
         bytes[0] = '\0'; /* ping.exe's IPv6 replies show neither bytes nor TTL */
     else
         snprintf(bytes, sizeof(bytes), "bytes=%zu ", outcome->data_len);
-    if (text->family != AF_INET6 && outcome->ttl >= 0)
+    if (family != AF_INET6 && outcome->ttl >= 0)
         snprintf(ttl, sizeof(ttl), " TTL=%d", outcome->ttl);
+    return snprintf(out, size, "Reply from %s: %s%s%s", responder, bytes, time, ttl);
+}
 
-    failed = text_line(text, "Reply from %s: %s%s%s", responder, bytes, time, ttl);
+/* "[2026-11-21T12:04:33.123+01:00] ": local time with milliseconds and the UTC offset. */
+static void text_stamp(const struct timespec *at, char *out, size_t size)
+{
+    struct tm local;
+    time_t seconds = at->tv_sec;
+    char date[32];
+    long offset;
+
+    if (localtime_r(&seconds, &local) == NULL) {
+        snprintf(out, size, "[?] ");
+        return;
+    }
+    strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &local);
+    offset = local.tm_gmtoff / 60;
+    snprintf(out, size, "[%s.%03ld%c%02ld:%02ld] ", date, at->tv_nsec / 1000000L,
+             offset < 0 ? '-' : '+', labs(offset) / 60, labs(offset) % 60);
+}
+
+static int text_outcome(struct format *self, const struct format_reply *reply)
+{
+    struct text *text = (struct text *)self;
+    char line[NI_MAXHOST + 128];
+    char stamp[64] = "";
+    int failed;
+
+    format_outcome_line(reply, text->family, line, sizeof(line));
+    if (text->flags & FORMAT_TEXT_TIMESTAMP)
+        text_stamp(&reply->known_at, stamp, sizeof(stamp));
+    failed = text_line(text, "%s%s", stamp, line);
+    if (format_classify(reply->outcome) != FORMAT_CLASS_SUCCESS)
+        return failed;
     if (reply->route != NULL && reply->route->count > 0)
         failed |= text_option_lines(text, "Route", reply->route);
     if (reply->timestamp != NULL && reply->timestamp->count > 0)
@@ -218,20 +250,21 @@ static int text_outcome(struct format *self, const struct format_reply *reply)
 }
 
 /* ping.exe prints nothing for duplicate, late or malformed replies. */
-static int text_notice(struct format *self, const struct echo_notice *notice)
+static int text_notice(struct format *self, const struct format_notice *notice)
 {
     (void)self;
     (void)notice;
     return 0;
 }
 
-static int text_statistics(struct format *self, const struct format_stats *stats, bool final)
+static int text_statistics(struct format *self, const struct format_stats *stats,
+                           const struct format_end *end)
 {
     struct text *text = (struct text *)self;
     struct format_summary summary;
     int failed;
 
-    (void) final; /* interim and final blocks look the same */
+    (void)end; /* interim and final blocks look the same, whatever the exit status */
     if (stats->sent == 0)
         return 0;
     format_stats_summarize(stats, &summary);
@@ -279,7 +312,7 @@ static const struct format_ops text_ops = {
     .free = text_free,
 };
 
-struct format *format_text_new(FILE *out)
+struct format *format_text_new(FILE *out, unsigned flags)
 {
     struct text *text = calloc(1, sizeof(*text));
 
@@ -287,6 +320,7 @@ struct format *format_text_new(FILE *out)
         return NULL;
     text->base.ops = &text_ops;
     text->out = out;
+    text->flags = flags;
     text->family = AF_INET;
     return &text->base;
 }

@@ -12,3 +12,7 @@ endif()
 add_test(NAME unit.test_options_getopt_symbol COMMAND ${CMAKE_NM} $<TARGET_FILE:test_options>)
 set_tests_properties(unit.test_options_getopt_symbol PROPERTIES LABELS unit
                      PASS_REGULAR_EXPRESSION "${wping_getopt_symbol}")
+
+# The exit-policy decision of --require and --max-loss (src/command/exit_policy.c), a table.
+wping_unit_test(test_exit_policy ${CMAKE_CURRENT_LIST_DIR}/test_exit_policy.c)
+target_link_libraries(test_exit_policy PRIVATE wping_options)

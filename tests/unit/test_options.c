@@ -121,6 +121,22 @@ static void describe(const struct wping_options *o, char *out, size_t size)
         ADD(" family=%d", o->family == WPING_FAMILY_4 ? 4 : 6);
     if (o->implied_family != WPING_FAMILY_ANY)
         ADD(" implied=%d", o->implied_family == WPING_FAMILY_4 ? 4 : 6);
+    if (o->output == WPING_OUTPUT_JSON)
+        ADD(" json");
+    if (o->stamp_lines)
+        ADD(" stamps");
+    if (o->quiet)
+        ADD(" quiet");
+    if (o->interval_ms != 1000)
+        ADD(" interval=%lu", (unsigned long)o->interval_ms);
+    if (o->deadline_ms != 0)
+        ADD(" deadline=%llums", (unsigned long long)o->deadline_ms);
+    if (o->policy.require == EXIT_POLICY_ALL)
+        ADD(" require=all");
+    if (o->policy.require == EXIT_POLICY_AT_LEAST)
+        ADD(" require=%lu", (unsigned long)o->policy.at_least);
+    if (o->policy.has_max_loss)
+        ADD(" max-loss=%lu/1000", (unsigned long)o->policy.max_loss_milli);
 #undef ADD
 }
 
@@ -430,12 +446,11 @@ static void unknown_options_are_bad_and_followed_by_the_usage(void)
         {ARGS("h", "--bogus=1"), "Bad option --bogus=1.", true},
         {ARGS("h", "--forever=1"), "Bad option --forever=1.", true},
         {ARGS("h", "--re"), "Bad option --re.", true}, /* ambiguous: resolve, record-route... */
-        /* reserved for later features, not options yet */
-        {ARGS("h", "--timestamp"), "Bad option --timestamp.", true},
-        {ARGS("h", "--json"), "Bad option --json.", true},
-        {ARGS("h", "--format=json"), "Bad option --format=json.", true},
-        {ARGS("h", "--quiet"), "Bad option --quiet.", true},
-        {ARGS("h", "--interval=1"), "Bad option --interval=1.", true},
+        /* near the scripting options, but none of them */
+        {ARGS("h", "--jsonl"), "Bad option --jsonl.", true},
+        {ARGS("h", "--json=1"), "Bad option --json=1.", true},
+        {ARGS("h", "--quiet=yes"), "Bad option --quiet=yes.", true},
+        {ARGS("h", "-q"), "Bad option -q.", true},
         /* the first problem in command-line order wins */
         {ARGS("-d", "-n", "0", "h"), "Bad option -d.", true},
         {ARGS("-n", "0", "-d", "h"),
@@ -669,6 +684,169 @@ static void parsing_again_starts_afresh(void)
     CHECK(!error.usage_after, "no usage flag left over");
 }
 
+static void scripting_options_are_long_only_and_take_their_values(void)
+{
+    struct wping_options o;
+    wping_options_init(&o);
+    CHECK_INT(o.output, WPING_OUTPUT_TEXT, "text by default");
+    CHECK(!o.stamp_lines && !o.quiet && !o.count_given, "no stamps, not quiet, no -n");
+    CHECK_INT(o.interval_ms, 1000, "one request a second");
+    CHECK_INT(o.deadline_ms, 0, "no deadline");
+    CHECK_INT(o.policy.require, EXIT_POLICY_ANY, "any reply will do (DESIGN C4)");
+    CHECK(!o.policy.has_max_loss, "no loss limit");
+
+    static const struct accepted_case cases[] = {
+        {ARGS("h", "--json"), "target=h json"},
+        {ARGS("--json", "h"), "target=h json"},
+        {ARGS("h", "--format=json"), "target=h json"},
+        {ARGS("h", "--format", "json"), "target=h json"},
+        {ARGS("h", "--format=json", "--format=text"), "target=h"},
+        {ARGS("h", "--json", "--format=text"), "target=h"},
+        {ARGS("h", "--form=json"), "target=h json"},
+        {ARGS("h", "--js"), "target=h json"},
+        {ARGS("h", "--timestamp"), "target=h stamps"},
+        {ARGS("h", "--times"), "target=h stamps"}, /* --time could be --timeout too */
+        {ARGS("h", "--quiet"), "target=h quiet"},
+        {ARGS("h", "--q"), "target=h quiet"},
+        {ARGS("h", "--interval=0"), "target=h interval=0"},
+        {ARGS("h", "--interval", "250"), "target=h interval=250"},
+        {ARGS("h", "--interval=4294967295"), "target=h interval=4294967295"},
+        {ARGS("h", "--interval=1000"), "target=h"},
+        {ARGS("h", "--deadline=1"), "target=h deadline=1000ms"},
+        {ARGS("h", "--deadline=0.001"), "target=h deadline=1ms"},
+        {ARGS("h", "--deadline=2.5"), "target=h deadline=2500ms"},
+        {ARGS("h", "--deadline=4294967.295"), "target=h deadline=4294967295ms"},
+        {ARGS("h", "--require=any"), "target=h"},
+        {ARGS("h", "--require=all"), "target=h require=all"},
+        {ARGS("h", "--require", "3"), "target=h require=3"},
+        {ARGS("h", "--require=0"), "target=h require=0"},
+        {ARGS("h", "--require=all", "--require=any"), "target=h"},
+        {ARGS("h", "--max-loss=0"), "target=h max-loss=0/1000"},
+        {ARGS("h", "--max-loss=25"), "target=h max-loss=25000/1000"},
+        {ARGS("h", "--max-loss=0.5"), "target=h max-loss=500/1000"},
+        {ARGS("h", "--max-loss=33.333"), "target=h max-loss=33333/1000"},
+        {ARGS("h", "--max-loss=100"), "target=h max-loss=100000/1000"},
+        {ARGS("-n", "2", "h", "--json", "--quiet", "--interval=200", "--deadline=3",
+              "--require=all", "--max-loss=10"),
+         "target=h count=2 json quiet interval=200 deadline=3000ms require=all "
+         "max-loss=10000/1000"},
+    };
+    ACCEPTS(cases);
+}
+
+static void count_given_tells_a_deadline_run_apart(void)
+{
+    struct wping_options o;
+    struct wping_parse_error error;
+
+    CHECK_INT(parse((const char *const[])ARGS("h", "--deadline=2"), &o, &error), WPING_PARSE_OK,
+              "deadline alone");
+    CHECK(!o.count_given, "no -n: the deadline decides");
+    CHECK_INT(parse((const char *const[])ARGS("h", "-n", "4", "--deadline=2"), &o, &error),
+              WPING_PARSE_OK, "-n 4 and a deadline");
+    CHECK(o.count_given, "-n 4 given, even if it is the default");
+    CHECK_INT(parse((const char *const[])ARGS("h", "-n", "4", "-t"), &o, &error), WPING_PARSE_OK,
+              "-n then -t");
+    CHECK(o.forever, "the later -t wins");
+}
+
+static void scripting_option_values_are_checked(void)
+{
+    static const struct rejected_case cases[] = {
+        {ARGS("h", "--format=xml"),
+         "Bad value for option --format, valid values are text and json.", false},
+        {ARGS("h", "--format=JSON"),
+         "Bad value for option --format, valid values are text and json.", false},
+        {ARGS("h", "--form", ""), "Bad value for option --form, valid values are text and json.",
+         false},
+        {ARGS("h", "--format"), "Value must be supplied for option --format.", false},
+        {ARGS("h", "--interval=-1"),
+         "Bad value for option --interval, valid range is from 0 to 4294967295.", false},
+        {ARGS("h", "--interval=4294967296"),
+         "Bad value for option --interval, valid range is from 0 to 4294967295.", false},
+        {ARGS("h", "--interval=0.5"),
+         "Bad value for option --interval, valid range is from 0 to 4294967295.", false},
+        {ARGS("h", "--deadline=0"),
+         "Bad value for option --deadline, valid range is from 0.001 to 4294967.295 seconds.",
+         false},
+        {ARGS("h", "--deadline=0.0001"),
+         "Bad value for option --deadline, valid range is from 0.001 to 4294967.295 seconds.",
+         false},
+        {ARGS("h", "--deadline=4294967.296"),
+         "Bad value for option --deadline, valid range is from 0.001 to 4294967.295 seconds.",
+         false},
+        {ARGS("h", "--deadline=1."),
+         "Bad value for option --deadline, valid range is from 0.001 to 4294967.295 seconds.",
+         false},
+        {ARGS("h", "--deadline=.5"),
+         "Bad value for option --deadline, valid range is from 0.001 to 4294967.295 seconds.",
+         false},
+        {ARGS("h", "--deadline=1s"),
+         "Bad value for option --deadline, valid range is from 0.001 to 4294967.295 seconds.",
+         false},
+        {ARGS("h", "--require=some"),
+         "Bad value for option --require, valid values are any, all or a number from 0 to "
+         "4294967295.",
+         false},
+        {ARGS("h", "--require=-1"),
+         "Bad value for option --require, valid values are any, all or a number from 0 to "
+         "4294967295.",
+         false},
+        {ARGS("h", "--require=ALL"),
+         "Bad value for option --require, valid values are any, all or a number from 0 to "
+         "4294967295.",
+         false},
+        {ARGS("h", "--max-loss=100.001"),
+         "Bad value for option --max-loss, valid range is from 0 to 100 percent.", false},
+        {ARGS("h", "--max-loss=101"),
+         "Bad value for option --max-loss, valid range is from 0 to 100 percent.", false},
+        {ARGS("h", "--max-loss=5%"),
+         "Bad value for option --max-loss, valid range is from 0 to 100 percent.", false},
+        {ARGS("h", "--max-loss=0.0005"),
+         "Bad value for option --max-loss, valid range is from 0 to 100 percent.", false},
+        {ARGS("h", "--max-loss=+5"),
+         "Bad value for option --max-loss, valid range is from 0 to 100 percent.", false},
+        /* still in command-line order */
+        {ARGS("h", "--interval=x", "-d"),
+         "Bad value for option --interval, valid range is from 0 to 4294967295.", false},
+    };
+    REJECTS(cases);
+}
+
+struct json_case {
+    const char *args[MAX_ARGS];
+    bool json;
+};
+
+static void json_is_recognised_before_parsing(void)
+{
+    static const struct json_case cases[] = {
+        {ARGS("h"), false},
+        {ARGS("h", "--json"), true},
+        {ARGS("--json", "-x", "h"), true},
+        {ARGS("-x", "--json", "h"), true},
+        {ARGS("h", "--js"), true},
+        {ARGS("h", "--format=json"), true},
+        {ARGS("h", "--format", "json"), true},
+        {ARGS("h", "--form=json"), true},
+        {ARGS("h", "--fo=json"), false}, /* --fo is ambiguous: --forever, --format */
+        {ARGS("h", "--format=text"), false},
+        {ARGS("h", "--json", "--format=text"), false},
+        {ARGS("h", "--format=text", "--json"), true},
+        {ARGS("h", "--format"), false},
+        {ARGS("h", "--", "--json"), false},
+        {ARGS("h", "--jsonl"), false},
+        {ARGS("h", "/json"), false},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct command_line line;
+        char joined[512];
+        command_line_init(&line, cases[i].args);
+        command_line_join(cases[i].args, joined, sizeof joined);
+        CHECK_INT(wping_json_requested(line.argc, line.argv), cases[i].json, "%s", joined);
+    }
+}
+
 static void usage_has_ping_exe_layout_and_long_options(void)
 {
     const char *usage = wping_usage();
@@ -737,6 +915,14 @@ static void usage_has_ping_exe_layout_and_long_options(void)
         "-6, --ipv6",
         "-?, --help",
         "    --version\n",
+        "    --format=text|json ",
+        "    --json ",
+        "    --timestamp ",
+        "    --quiet ",
+        "    --interval=ms ",
+        "    --deadline=seconds ",
+        "    --require=any|all|N ",
+        "    --max-loss=percent ",
     };
     const char *long_part = strstr(usage, "\nLong options:\n");
     CHECK(long_part != NULL, "a long options section follows");
@@ -783,5 +969,9 @@ int main(void)
     RUN(parsed_strings_point_into_argv);
     RUN(parsing_again_starts_afresh);
     RUN(usage_has_ping_exe_layout_and_long_options);
+    RUN(scripting_options_are_long_only_and_take_their_values);
+    RUN(count_given_tells_a_deadline_run_apart);
+    RUN(scripting_option_values_are_checked);
+    RUN(json_is_recognised_before_parsing);
     return harness_result();
 }

@@ -1,0 +1,581 @@
+/*
+ * The JSON Lines formatter: one object per event, as schema/wping-events.schema.json
+ * describes. Each line is built whole in memory and written with one flush, so a reader
+ * never sees half an object.
+ */
+#include "format.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <netdb.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+/* The "schema_version" of the start object; raised when a field changes meaning or goes. */
+#define JSON_SCHEMA_VERSION 1
+
+/* A growing line. After an allocation failure it stays failed and writes nothing. */
+struct json_buf {
+    char *data;
+    size_t length, capacity;
+    bool failed;
+    bool first; /* no member written yet in the current object */
+};
+
+struct json {
+    struct format base; /* first, so that a struct format * is a struct json * */
+    FILE *out;
+    int family;
+    struct json_buf buf;
+};
+
+static void json_reserve(struct json_buf *b, size_t more)
+{
+    size_t capacity;
+    char *data;
+
+    if (b->failed || b->length + more + 1 <= b->capacity)
+        return;
+    capacity = b->capacity != 0 ? b->capacity : 256;
+    while (capacity < b->length + more + 1)
+        capacity *= 2;
+    data = realloc(b->data, capacity);
+    if (data == NULL) {
+        b->failed = true;
+        return;
+    }
+    b->data = data;
+    b->capacity = capacity;
+}
+
+static void json_raw(struct json_buf *b, const char *text, size_t length)
+{
+    json_reserve(b, length);
+    if (b->failed)
+        return;
+    memcpy(b->data + b->length, text, length);
+    b->length += length;
+    b->data[b->length] = '\0';
+}
+
+__attribute__((format(printf, 2, 3))) static void json_printf(struct json_buf *b, const char *fmt,
+                                                              ...)
+{
+    char small[128];
+    va_list ap;
+    int length;
+
+    va_start(ap, fmt);
+    length = vsnprintf(small, sizeof(small), fmt, ap);
+    va_end(ap);
+    if (length < 0) {
+        b->failed = true;
+        return;
+    }
+    if ((size_t)length < sizeof(small)) {
+        json_raw(b, small, (size_t)length);
+        return;
+    }
+    json_reserve(b, (size_t)length);
+    if (b->failed)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(b->data + b->length, (size_t)length + 1, fmt, ap);
+    va_end(ap);
+    b->length += (size_t)length;
+}
+
+/* The length of the well-formed UTF-8 sequence at s (1..4), or 0 when it is not one. */
+static size_t json_utf8_length(const unsigned char *s)
+{
+    size_t length, i;
+    uint32_t code;
+
+    if (s[0] < 0x80)
+        return 1;
+    if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+        length = 2;
+        code = s[0] & 0x1fu;
+    } else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+        length = 3;
+        code = s[0] & 0x0fu;
+    } else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+        length = 4;
+        code = s[0] & 0x07u;
+    } else {
+        return 0;
+    }
+    for (i = 1; i < length; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        code = (code << 6) | (s[i] & 0x3fu);
+    }
+    /* No overlong forms, no surrogates, nothing above U+10FFFF. */
+    if ((length == 3 && code < 0x800) || (length == 4 && code < 0x10000) || code > 0x10ffff ||
+        (code >= 0xd800 && code <= 0xdfff))
+        return 0;
+    return length;
+}
+
+/* A JSON string. Bytes that are not UTF-8 (a target typed in another encoding) become
+ * U+FFFD, so that every line stays valid JSON. */
+static void json_string(struct json_buf *b, const char *text)
+{
+    const unsigned char *s = (const unsigned char *)text;
+
+    json_raw(b, "\"", 1);
+    while (*s != '\0') {
+        size_t length = json_utf8_length(s);
+
+        if (length == 0) {
+            json_raw(b, "\\ufffd", 6);
+            s++;
+        } else if (*s == '"' || *s == '\\') {
+            json_printf(b, "\\%c", *s);
+            s++;
+        } else if (*s == '\n') {
+            json_raw(b, "\\n", 2);
+            s++;
+        } else if (*s == '\t') {
+            json_raw(b, "\\t", 2);
+            s++;
+        } else if (*s < 0x20 || *s == 0x7f) {
+            json_printf(b, "\\u%04x", *s);
+            s++;
+        } else {
+            json_raw(b, (const char *)s, length);
+            s += length;
+        }
+    }
+    json_raw(b, "\"", 1);
+}
+
+static void json_open(struct json_buf *b, const char *type)
+{
+    b->length = 0;
+    b->failed = false;
+    json_raw(b, "{\"type\":", 8);
+    json_string(b, type);
+    b->first = false;
+}
+
+static void json_key(struct json_buf *b, const char *key)
+{
+    if (!b->first)
+        json_raw(b, ",", 1);
+    b->first = false;
+    json_string(b, key);
+    json_raw(b, ":", 1);
+}
+
+static void json_null(struct json_buf *b, const char *key)
+{
+    json_key(b, key);
+    json_raw(b, "null", 4);
+}
+
+static void json_text(struct json_buf *b, const char *key, const char *value)
+{
+    json_key(b, key);
+    if (value == NULL)
+        json_raw(b, "null", 4);
+    else
+        json_string(b, value);
+}
+
+static void json_uint(struct json_buf *b, const char *key, uint64_t value)
+{
+    json_key(b, key);
+    json_printf(b, "%" PRIu64, value);
+}
+
+static void json_int(struct json_buf *b, const char *key, long long value)
+{
+    json_key(b, key);
+    json_printf(b, "%lld", value);
+}
+
+static void json_bool(struct json_buf *b, const char *key, bool value)
+{
+    json_key(b, key);
+    json_raw(b, value ? "true" : "false", value ? 4 : 5);
+}
+
+/* Milliseconds with microsecond precision (0.042), rounded to the nearest microsecond. */
+static void json_ms(struct json_buf *b, const char *key, double ns)
+{
+    uint64_t us = ns <= 0 ? 0 : (uint64_t)(ns / 1000.0 + 0.5);
+
+    json_key(b, key);
+    json_printf(b, "%" PRIu64 ".%03" PRIu64, us / 1000u, us % 1000u);
+}
+
+/* The shortest fixed-point text that reads back as the same double. */
+static void json_exact(struct json_buf *b, const char *key, double value)
+{
+    char text[64];
+
+    for (int decimals = 0; decimals <= 30; decimals++) {
+        snprintf(text, sizeof(text), "%.*f", decimals, value);
+        if (strtod(text, NULL) == value)
+            break;
+    }
+    json_key(b, key);
+    json_raw(b, text, strlen(text));
+}
+
+/* RFC 3339 UTC with microseconds: 2026-11-21T12:04:33.123456Z. */
+static void json_time(struct json_buf *b, const char *key, const struct timespec *at)
+{
+    struct tm utc;
+    time_t seconds = at->tv_sec;
+    char date[32];
+
+    json_key(b, key);
+    if (gmtime_r(&seconds, &utc) == NULL) {
+        json_raw(b, "null", 4);
+        return;
+    }
+    strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &utc);
+    json_printf(b, "\"%s.%06ldZ\"", date, at->tv_nsec / 1000L);
+}
+
+static void json_address(struct json_buf *b, const char *key,
+                         const struct sockaddr_storage *address)
+{
+    char text[NI_MAXHOST];
+    socklen_t length =
+        address->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+
+    if (address->ss_family == AF_UNSPEC ||
+        getnameinfo((const struct sockaddr *)address, length, text, sizeof(text), NULL, 0,
+                    NI_NUMERICHOST) != 0) {
+        json_null(b, key);
+        return;
+    }
+    json_text(b, key, text);
+}
+
+static void json_ipv4(struct json_buf *b, uint32_t address)
+{
+    char text[INET_ADDRSTRLEN] = "";
+
+    inet_ntop(AF_INET, &address, text, sizeof(text));
+    json_string(b, text);
+}
+
+/* "route": ["198.18.1.1", ...] */
+static void json_route(struct json_buf *b, const struct echo_ipopt_route *route)
+{
+    json_key(b, "route");
+    json_raw(b, "[", 1);
+    for (unsigned i = 0; i < route->count; i++) {
+        if (i > 0)
+            json_raw(b, ",", 1);
+        json_ipv4(b, route->address[i]);
+    }
+    json_raw(b, "]", 1);
+}
+
+/* "ip_timestamps": {"entries": [{"address": ..., "ms": ...}], "overflow": N} */
+static void json_ip_timestamps(struct json_buf *b, const struct echo_ipopt_route *stamps)
+{
+    json_key(b, "ip_timestamps");
+    json_raw(b, "{\"entries\":[", 12);
+    for (unsigned i = 0; i < stamps->count; i++) {
+        json_raw(b, i > 0 ? ",{" : "{", i > 0 ? 2 : 1);
+        b->first = true;
+        if (stamps->has_address) {
+            json_key(b, "address");
+            json_ipv4(b, stamps->address[i]);
+        } else {
+            json_null(b, "address");
+        }
+        json_uint(b, "ms", stamps->timestamp[i]);
+        json_raw(b, "}", 1);
+    }
+    json_raw(b, "]", 1);
+    b->first = false;
+    json_uint(b, "overflow", stamps->overflow);
+    json_raw(b, "}", 1);
+}
+
+/* Ends the object and writes the line, flushed. */
+static int json_emit(FILE *out, struct json_buf *b)
+{
+    json_raw(b, "}\n", 2);
+    if (b->failed) {
+        errno = ENOMEM;
+        return -1;
+    }
+    if (fwrite(b->data, 1, b->length, out) != b->length || fflush(out) == EOF)
+        return -1;
+    return 0;
+}
+
+static int json_begin(struct format *self, const struct format_target *target)
+{
+    struct json *json = (struct json *)self;
+    struct json_buf *b = &json->buf;
+
+    json->family = target->family;
+    json_open(b, "start");
+    json_uint(b, "schema_version", JSON_SCHEMA_VERSION);
+    json_time(b, "timestamp", &target->started);
+    json_text(b, "target", target->typed);
+    json_text(b, "name", target->name);
+    json_text(b, "address", target->address);
+    json_uint(b, "family", target->family == AF_INET6 ? 6 : 4);
+    json_uint(b, "size", target->size);
+    if (target->ttl > 0)
+        json_int(b, "ttl", target->ttl);
+    else
+        json_null(b, "ttl");
+    if (target->tos >= 0)
+        json_int(b, "tos", target->tos);
+    else
+        json_null(b, "tos");
+    json_uint(b, "timeout_ms", target->timeout_ms);
+    json_uint(b, "interval_ms", target->interval_ms);
+    if (target->count > 0)
+        json_uint(b, "count", target->count);
+    else
+        json_null(b, "count");
+    if (target->deadline_ms > 0)
+        json_uint(b, "deadline_ms", target->deadline_ms);
+    else
+        json_null(b, "deadline_ms");
+    json_text(b, "source", target->source);
+    if (!target->has_socket)
+        json_null(b, "socket");
+    else
+        json_text(b, "socket", target->socket == ECHO_SOCKET_RAW ? "raw" : "dgram");
+    return json_emit(json->out, b);
+}
+
+static const char *json_outcome_type(const struct format_reply *reply)
+{
+    switch (format_classify(reply->outcome)) {
+    case FORMAT_CLASS_SUCCESS:
+        return format_is_corrupt(reply->outcome, reply->sent_size) ? "corrupt" : "reply";
+    case FORMAT_CLASS_ICMP_ERROR:
+        return "icmp_error";
+    case FORMAT_CLASS_TIMEOUT:
+        return "timeout";
+    case FORMAT_CLASS_LOCAL:
+        break;
+    }
+    return "send_failure";
+}
+
+static int json_outcome(struct format *self, const struct format_reply *reply)
+{
+    struct json *json = (struct json *)self;
+    struct json_buf *b = &json->buf;
+    const struct echo_outcome *outcome = reply->outcome;
+    enum format_class class = format_classify(outcome);
+    char line[NI_MAXHOST + 128];
+    const char *name;
+
+    json_open(b, json_outcome_type(reply));
+    json_uint(b, "seq", reply->request);
+    json_uint(b, "icmp_seq", outcome->sequence);
+    json_time(b, "timestamp", &outcome->sent_at);
+    json_uint(b, "status", outcome->status);
+    json_text(b, "status_name", echo_status_name(outcome->status, json->family));
+    format_outcome_line(reply, json->family, line, sizeof(line));
+    json_text(b, "message", line);
+    if (class == FORMAT_CLASS_SUCCESS || class == FORMAT_CLASS_ICMP_ERROR)
+        json_address(b, "responder", &outcome->responder);
+    else
+        json_null(b, "responder");
+    if (class == FORMAT_CLASS_SUCCESS)
+        json_uint(b, "bytes", outcome->data_len);
+    else
+        json_null(b, "bytes");
+    if ((class == FORMAT_CLASS_SUCCESS || class == FORMAT_CLASS_ICMP_ERROR) && outcome->ttl >= 0)
+        json_int(b, "ttl", outcome->ttl);
+    else
+        json_null(b, "ttl");
+    if (class == FORMAT_CLASS_SUCCESS || class == FORMAT_CLASS_ICMP_ERROR)
+        json_ms(b, "rtt_ms", (double)outcome->rtt_ns);
+    else
+        json_null(b, "rtt_ms");
+    if (class == FORMAT_CLASS_SUCCESS && format_is_corrupt(outcome, reply->sent_size)) {
+        json_uint(b, "sent_bytes", reply->sent_size);
+        json_bool(b, "payload_match", outcome->data_match && outcome->data_len == reply->sent_size);
+    }
+    if (class == FORMAT_CLASS_LOCAL) {
+        name = outcome->send_errno != 0 ? strerrorname_np(outcome->send_errno) : NULL;
+        json_text(b, "errno", name);
+    }
+    if (class == FORMAT_CLASS_SUCCESS && reply->route != NULL)
+        json_route(b, reply->route);
+    if (class == FORMAT_CLASS_SUCCESS && reply->timestamp != NULL)
+        json_ip_timestamps(b, reply->timestamp);
+    return json_emit(json->out, b);
+}
+
+static int json_notice(struct format *self, const struct format_notice *event)
+{
+    struct json *json = (struct json *)self;
+    struct json_buf *b = &json->buf;
+    const struct echo_notice *notice = event->notice;
+    static const char *const types[] = {
+        [ECHO_NOTICE_DUPLICATE] = "duplicate",
+        [ECHO_NOTICE_LATE] = "late",
+        [ECHO_NOTICE_MALFORMED] = "malformed",
+    };
+
+    json_open(b, types[notice->kind]);
+    if (event->request > 0)
+        json_uint(b, "seq", event->request);
+    else
+        json_null(b, "seq");
+    json_uint(b, "icmp_seq", notice->sequence);
+    json_time(b, "timestamp", &event->received_at);
+    /* Duplicates and late replies are echo replies; a malformed packet has no status. */
+    if (notice->kind == ECHO_NOTICE_MALFORMED) {
+        json_null(b, "status");
+        json_null(b, "status_name");
+    } else {
+        json_uint(b, "status", ECHO_SUCCESS);
+        json_text(b, "status_name", echo_status_name(ECHO_SUCCESS, json->family));
+    }
+    json_null(b, "message"); /* text mode prints no line for them */
+    json_address(b, "responder", &notice->responder);
+    json_uint(b, "bytes", notice->data_len);
+    if (notice->ttl >= 0)
+        json_int(b, "ttl", notice->ttl);
+    else
+        json_null(b, "ttl");
+    if (notice->rtt_ns > 0)
+        json_ms(b, "rtt_ms", (double)notice->rtt_ns);
+    else
+        json_null(b, "rtt_ms");
+    json_bool(b, "payload_match", notice->data_match);
+    return json_emit(json->out, b);
+}
+
+static const char *json_reason(enum format_reason reason)
+{
+    switch (reason) {
+    case FORMAT_REASON_COMPLETED:
+        return "completed";
+    case FORMAT_REASON_DEADLINE:
+        return "deadline";
+    case FORMAT_REASON_SIGINT:
+        return "sigint";
+    case FORMAT_REASON_SIGTERM:
+        return "sigterm";
+    case FORMAT_REASON_SIGQUIT:
+        break;
+    }
+    return "sigquit";
+}
+
+static int json_statistics(struct format *self, const struct format_stats *stats,
+                           const struct format_end *end)
+{
+    struct json *json = (struct json *)self;
+    struct json_buf *b = &json->buf;
+    struct format_precise precise;
+    struct timespec now;
+
+    format_stats_precise(stats, &precise);
+    clock_gettime(CLOCK_REALTIME, &now);
+    json_open(b, end->final ? "summary" : "interim");
+    json_time(b, "timestamp", &now);
+    json_text(b, "reason", json_reason(end->reason));
+    json_uint(b, "sent", stats->sent);
+    json_uint(b, "replies", stats->succeeded - stats->corrupt);
+    json_uint(b, "corrupt", stats->corrupt);
+    json_uint(b, "icmp_errors", stats->icmp_errors);
+    json_uint(b, "timeouts", stats->timeouts);
+    json_uint(b, "send_failures", stats->local_failures);
+    json_uint(b, "duplicates", stats->duplicates);
+    json_uint(b, "late", stats->late);
+    json_uint(b, "malformed", stats->malformed);
+    json_exact(b, "loss_percent", precise.loss_percent);
+    if (precise.has_rtt) {
+        json_key(b, "rtt_ms");
+        json_raw(b, "{", 1);
+        b->first = true;
+        json_ms(b, "min", (double)precise.min_ns);
+        json_ms(b, "avg", precise.average_ns);
+        json_ms(b, "max", (double)precise.max_ns);
+        json_ms(b, "stddev", precise.stddev_ns);
+        if (precise.has_percentiles) {
+            json_ms(b, "median", (double)precise.median_ns);
+            json_ms(b, "p90", (double)precise.p90_ns);
+            json_ms(b, "p99", (double)precise.p99_ns);
+        } else {
+            json_null(b, "median");
+            json_null(b, "p90");
+            json_null(b, "p99");
+        }
+        json_raw(b, "}", 1);
+    } else {
+        json_null(b, "rtt_ms");
+    }
+    if (precise.has_jitter)
+        json_ms(b, "jitter_ms", precise.jitter_ns);
+    else
+        json_null(b, "jitter_ms");
+    json_int(b, "exit_status", end->exit_status);
+    return json_emit(json->out, b);
+}
+
+/* The reason in the interim or summary object says it all. */
+static int json_interrupt(struct format *self, enum format_interrupt kind)
+{
+    (void)self;
+    (void)kind;
+    return 0;
+}
+
+static void json_free(struct format *self)
+{
+    struct json *json = (struct json *)self;
+
+    free(json->buf.data);
+    free(json);
+}
+
+static const struct format_ops json_ops = {
+    .begin = json_begin,
+    .outcome = json_outcome,
+    .notice = json_notice,
+    .statistics = json_statistics,
+    .interrupt = json_interrupt,
+    .free = json_free,
+};
+
+struct format *format_json_new(FILE *out)
+{
+    struct json *json = calloc(1, sizeof(*json));
+
+    if (json == NULL)
+        return NULL;
+    json->base.ops = &json_ops;
+    json->out = out;
+    json->family = AF_INET;
+    return &json->base;
+}
+
+int format_json_error(FILE *err, const char *kind, const char *message, int exit_status)
+{
+    struct json_buf b = {0};
+    int result;
+
+    json_open(&b, "error");
+    json_text(&b, "kind", kind);
+    json_text(&b, "message", message);
+    json_int(&b, "exit_status", exit_status);
+    result = json_emit(err, &b);
+    free(b.data);
+    return result;
+}
