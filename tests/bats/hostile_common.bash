@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2154 # status, output, stderr and lines come from bats' run
 # Shared by the hostile_*.bats files (issue 6, hostile replies): the fake host answers wping's
 # requests with damaged, foreign or excessive packets, and each test checks what wping printed
 # for every request, the exact statistics and the exit status, with nothing on stderr (so no
@@ -6,6 +7,7 @@
 # Load after wping_common: `load wping_common` then `load hostile_common`.
 
 # The socket kinds and families a test covers, as "KIND FAMILY" words.
+# shellcheck disable=SC2034 # used by the test files
 HOSTILE_CASES=("dgram 4" "dgram 6" "raw 4" "raw 6")
 
 # setup_file: wping, the lab and the fake host are there.
@@ -48,6 +50,7 @@ hostile_use() {
         lab_warm6
         HOSTILE_WARM6=1
     fi
+    # shellcheck disable=SC2034 # used by the test files
     TARGET=$(hostile_target "$2")
     echo "# case: $1 socket, IPv$2${3:+, $3}" >&2
 }
