@@ -18,7 +18,6 @@
 # | SIGTERM after replies, raw socket, IPv4 and IPv6           | statistics, exit 0                     |
 # | `timeout --preserve-status 2.5 wping -t S \| cat`          | the statistics reach the pipe, exit 0  |
 
-
 # The scripts given to in_client are expanded by the bash in the client, not here.
 # shellcheck disable=SC2016
 load wping_common
