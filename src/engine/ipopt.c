@@ -77,7 +77,9 @@ static bool S_decode_route(const uint8_t *opt, size_t length, struct echo_ipopt_
     if (length < 3)
         return false;
     size_t pointer = opt[2];
-    if (pointer < 4 || pointer > length + 1 || (length - 3) % 4 != 0)
+    /* RFC 791: the pointer names the start of the next entry, 4, 8, ... (length + 1 when
+     * full); one between entries lies about what was recorded. */
+    if (pointer < 4 || pointer > length + 1 || (length - 3) % 4 != 0 || pointer % 4 != 0)
         return false;
     size_t filled = (pointer - 4) / 4;
     if (filled > ECHO_IPOPT_MAX_ENTRIES)
@@ -100,7 +102,7 @@ static bool S_decode_timestamp(const uint8_t *opt, size_t length, struct echo_ip
     size_t entry = flag == TS_ONLY ? 4 : 8;
     if (flag != TS_ONLY && flag != TS_AND_ADDRESS && flag != TS_PRESPECIFIED)
         return false;
-    if ((length - 4) % entry != 0)
+    if ((length - 4) % entry != 0 || (pointer - 5) % entry != 0)
         return false;
     size_t filled = (pointer - 5) / entry;
     if (filled > ECHO_IPOPT_MAX_ENTRIES)

@@ -93,6 +93,12 @@ static void lying_lengths_and_pointers_are_rejected(void)
     const uint8_t ts_bad_flag[] = {0x44, 12, 5, 0x02, 0, 0, 0, 0, 0, 0, 0, 0};
     CHECK(!echo_ipopt_find(ts_bad_flag, sizeof(ts_bad_flag), ECHO_IPOPT_TIMESTAMP, &route),
           "timestamp flag 2 does not exist");
+    const uint8_t ptr_between[] = {7, 11, 6, 198, 18, 0, 1, 198, 18, 1, 2};
+    CHECK(!echo_ipopt_find(ptr_between, sizeof(ptr_between), ECHO_IPOPT_RECORD_ROUTE, &route),
+          "record route pointer between entries");
+    const uint8_t ts_between[] = {0x44, 12, 9, 0x01, 198, 18, 0, 1, 0, 0, 0, 1};
+    CHECK(!echo_ipopt_find(ts_between, sizeof(ts_between), ECHO_IPOPT_TIMESTAMP, &route),
+          "timestamp pointer between address and time");
     const uint8_t truncated[] = {1, 1, 7};
     CHECK(!echo_ipopt_find(truncated, sizeof(truncated), ECHO_IPOPT_RECORD_ROUTE, &route),
           "type byte without length");
