@@ -33,9 +33,9 @@ loopback() { if [[ $1 == 4 ]]; then echo 127.0.0.1; else echo ::1; fi; }
 # Sets RSS_KB and HWM_KB from /proc/PID/status (empty once the process is gone), with bash
 # builtins only, so that sampling takes little from the run it measures.
 vm_sample() {
-    local key value unit
-    RSS_KB= HWM_KB=
-    while read -r key value unit; do
+    local key value
+    RSS_KB='' HWM_KB=''
+    while read -r key value _; do
         case $key in
         VmHWM:) HWM_KB=$value ;;
         VmRSS:) RSS_KB=$value ;;
@@ -49,14 +49,14 @@ sent_so_far() {
 }
 
 @test "200 000 requests at --interval=0: exact counters and constant memory (both socket kinds and families)" {
-    local kind family target out i sent early_rss= late_hwm= last_sent=0
+    local kind family target out i sent early_rss='' late_hwm='' last_sent=0
     out="$BATS_TEST_TMPDIR/out"
     for kind in dgram raw; do
         lab_socket_kind "$kind"
         for family in 4 6; do
             target=$(loopback "$family")
             echo "# case: $kind socket, $target" >&2
-            early_rss= late_hwm= last_sent=0
+            early_rss='' late_hwm='' last_sent=0
             # ip netns exec execs wping: $BG_PID is wping's own.
             ip netns exec "$LAB_C" "$WPING" --interval=0 -n "$COUNT" --quiet "$target" \
                 >"$out" 2>"$out.err" 3>&- &
@@ -155,7 +155,7 @@ check_sequences() {
                 'set -o pipefail; "$1" --json --interval=0 -n "$2" "$3" | "$4"' _ \
                 "$WPING" "$COUNT" "$target" "$BATS_TEST_TMPDIR/check"
             assert_success
-            assert_equal "$stderr" ""
+            assert_equal "${stderr:-}" ""
             assert_output "replies=$COUNT wraps=$wraps breaks=0 other=0 summary=$COUNT $COUNT 0 0 0"
         done
     done
