@@ -1,0 +1,164 @@
+#!/usr/bin/env bats
+# The text-mode additions in the lab: --timestamp (local ISO 8601 time with milliseconds
+# before each reply line), --quiet (header and statistics only), --interval (on the absolute
+# schedule, 0 included, and its 2 ms floor for users without CAP_NET_RAW) and --deadline.
+# Times are asserted with tolerances for a busy machine, never exactly.
+
+load wping_common
+
+setup_file() { wping_setup_file; }
+setup() {
+    wping_setup
+    COPY_DIR=
+}
+teardown() {
+    [[ -z $COPY_DIR ]] || rm -rf "$COPY_DIR"
+    wping_teardown
+}
+
+# Runs wping with ARGS in the client and sets ELAPSED_MS to how long it took.
+timed_run() {
+    local start
+    start=$(wping_now_ms)
+    wping_run "$@"
+    ELAPSED_MS=$(($(wping_now_ms) - start))
+}
+
+# Asserts LOW <= ELAPSED_MS <= HIGH.
+assert_elapsed() {
+    ((ELAPSED_MS >= $1 && ELAPSED_MS <= $2)) ||
+        fail "took ${ELAPSED_MS} ms, expected ${1}..${2} ms"
+}
+
+# Runs CMD in the client namespace as nobody without any capability.
+as_nobody() {
+    env "ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+        ip netns exec "$LAB_C" setpriv --reuid=65534 --regid=65534 --clear-groups \
+        --inh-caps=-all "$@"
+}
+
+@test "--timestamp puts the local time with milliseconds and offset before each reply line" {
+    run --separate-stderr lab_client env TZ=UTC0 "$WPING" --timestamp -n 2 --interval=100 "$LAB_S4"
+    assert_success
+    assert_equal "$stderr" ""
+    assert_line --index 0 "Pinging 198.18.1.2 with 32 bytes of data:"
+    assert_line --index 1 --regexp '^\[20[0-9]{2}-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-6][0-9]\.[0-9]{3}\+00:00\] Reply from 198\.18\.1\.2: bytes=32 time(<1|=[0-9]+)ms TTL=63$'
+    assert_line --index 2 --regexp '^\[[-0-9T:.]+\+00:00\] Reply from 198\.18\.1\.2: '
+    assert_line --index 3 "Ping statistics for 198.18.1.2:"
+    # The stamp is the time of the reply: now, to within a few seconds.
+    local stamp=${lines[1]:1:23}
+    (($(date +%s) - $(date -u -d "$stamp" +%s) <= 5)) || fail "stamp $stamp is not about now"
+}
+
+@test "--timestamp follows TZ: +05:30 and -03:00, also on timeouts" {
+    lab_route_type 4 198.18.4.0/24 blackhole
+    run --separate-stderr lab_client env 'TZ=<+0530>-5:30' "$WPING" --timestamp -n 1 "$LAB_S4"
+    assert_success
+    assert_line --index 1 --regexp '^\[[-0-9T:.]{23}\+05:30\] Reply from 198\.18\.1\.2: '
+    run --separate-stderr lab_client env 'TZ=<-03>3' "$WPING" --timestamp -n 1 -w 200 198.18.4.1
+    assert_failure 1
+    assert_line --index 1 --regexp '^\[[-0-9T:.]{23}-03:00\] Request timed out\.$'
+}
+
+@test "--quiet prints the header and the statistics only" {
+    wping_run --quiet -n 3 --interval=100 "$LAB_S4"
+    assert_success
+    assert_equal "$stderr" ""
+    assert_wping_output <<EOF
+
+Pinging 198.18.1.2 with 32 bytes of data:
+
+Ping statistics for 198.18.1.2:
+    Packets: Sent = 3, Received = 3, Lost = 0 (0% loss),
+Approximate round trip times in milli-seconds:
+    Minimum = Nms, Maximum = Nms, Average = Nms
+EOF
+}
+
+@test "--interval=200: four requests take about 600 ms" {
+    timed_run -n 4 --interval=200 -w 1000 "$LAB_S4"
+    assert_success
+    assert_equal "$(grep -c '^Reply from' <<<"$output")" 4
+    assert_elapsed 580 1100
+}
+
+@test "--interval keeps the absolute schedule: 30 ms replies do not stretch 100 ms intervals" {
+    if [[ ! -x ${FAKEHOST:-} ]]; then
+        lab_skip "FAKEHOST (the fakehost binary) is not built"
+    fi
+    printf '%s\n' "* delay=30" >"$BATS_TEST_TMPDIR/script"
+    lab_fakehost "$BATS_TEST_TMPDIR/script"
+    lab_client "$WPING" -n 1 -w 1000 "$LAB_FAKE4" >/dev/null # neighbours, out of the timing
+    # Sends at 0, 100, ..., 1000 ms, the last answered at about 1030 ms. Waiting the interval
+    # after each answer instead would take 11 * 30 + 1000 = 1330 ms.
+    timed_run -n 11 --interval=100 -w 1000 "$LAB_FAKE4"
+    assert_success
+    assert_equal "$(grep -c '^Reply from' <<<"$output")" 11
+    assert_elapsed 1020 1290
+}
+
+@test "--interval=0 sends the next request as soon as the last timed out" {
+    lab_route_type 4 198.18.4.0/24 blackhole
+    timed_run -n 3 --interval=0 -w 200 198.18.4.1
+    assert_failure 1
+    assert_equal "$(grep -c '^Request timed out' <<<"$output")" 3
+    assert_elapsed 590 1000
+}
+
+@test "--interval below 2 ms is refused for nobody, 2 ms is allowed" {
+    run --separate-stderr as_nobody "$WPING" -n 2 --interval=1 "$LAB_S4"
+    assert_failure 2
+    assert_output ""
+    assert_equal "$stderr" "wping: an --interval below 2 ms needs CAP_NET_RAW (root, set-user-ID root or setcap cap_net_raw+p); other users may send every 2 ms at most."
+    run --separate-stderr as_nobody "$WPING" -n 3 --interval=2 "$LAB_S4"
+    assert_success
+    assert_equal "$stderr" ""
+    assert_line --index 5 "    Packets: Sent = 3, Received = 3, Lost = 0 (0% loss),"
+}
+
+@test "--interval=0 is allowed for nobody with the file capability cap_net_raw+p" {
+    if ! command -v setcap >/dev/null; then
+        lab_skip "setcap is not installed"
+    fi
+    COPY_DIR=$(mktemp -d /tmp/wping-interval.XXXXXX)
+    chmod 755 "$COPY_DIR"
+    cp "$WPING" "$COPY_DIR/wping"
+    chmod 755 "$COPY_DIR/wping"
+    setcap cap_net_raw+p "$COPY_DIR/wping"
+    run --separate-stderr as_nobody "$COPY_DIR/wping" -n 5 --interval=0 "$LAB_S4"
+    assert_success
+    assert_equal "$stderr" ""
+    assert_line --index 7 "    Packets: Sent = 5, Received = 5, Lost = 0 (0% loss),"
+}
+
+@test "--deadline without -n sends until the deadline, then the statistics" {
+    timed_run -t --deadline=1 --interval=200 -w 1000 "$LAB_S4"
+    assert_success
+    assert_equal "$stderr" ""
+    assert_elapsed 950 1500
+    # Requests at 0, 200, ..., 800 ms: five.
+    assert_line --index 7 "    Packets: Sent = 5, Received = 5, Lost = 0 (0% loss),"
+    refute_line "Control-C"
+}
+
+@test "--deadline stops a count that would take longer" {
+    timed_run -n 100 --deadline=0.5 --interval=100 -w 1000 "$LAB_S4"
+    assert_success
+    assert_elapsed 450 1000
+    assert_regex "$output" 'Packets: Sent = [45], Received = [45], Lost = 0'
+}
+
+@test "a count that ends first does not wait for the deadline" {
+    timed_run -n 2 --deadline=5 --interval=100 -w 1000 "$LAB_S4"
+    assert_success
+    assert_elapsed 80 800
+}
+
+@test "--deadline during a request: that request is not counted" {
+    lab_route_type 4 198.18.4.0/24 blackhole
+    timed_run -n 3 --deadline=0.5 -w 1000 198.18.4.1
+    assert_failure 1
+    assert_elapsed 450 1000
+    assert_output "
+Pinging 198.18.4.1 with 32 bytes of data:"
+}
