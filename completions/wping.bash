@@ -8,7 +8,8 @@ _wping_short_options='-t -a -n -l -f -i -v -r -s -j -k -w -R -S -c -p -4 -6 -?'
 _wping_long_options='--forever --resolve --count= --size= --dont-fragment --ttl= --tos=
     --record-route= --ip-timestamp= --loose-route= --strict-route= --timeout=
     --reverse-route --source= --compartment= --interface= --provider --ipv4 --ipv6
-    --help --version'
+    --help --version --format= --json --timestamp --quiet --interval= --deadline= --require=
+    --max-loss='
 
 # Interface and VRF names for -c, one per line: the network namespace's /sys/class/net.
 _wping_interfaces() {
@@ -70,6 +71,11 @@ _wping_values() {
     -c | /c | --compartment | --interface) compgen -W "$(_wping_interfaces)" -- "$cur" ;;
     -S | /S | --source) compgen -W "$(_wping_addresses "$(_wping_family)")" -- "$cur" ;;
     -j | /j | --loose-route | -k | /k | --strict-route) _wping_hosts "$cur" ;;
+    --format) compgen -W 'text json' -- "$cur" ;;
+    --interval) compgen -W '0 2 10 100 200 1000' -- "$cur" ;;
+    --deadline) compgen -W '1 5 10 60 300' -- "$cur" ;;
+    --require) compgen -W 'any all 1 2 3' -- "$cur" ;;
+    --max-loss) compgen -W '0 1 5 10 25 50' -- "$cur" ;;
     *) return 1 ;;
     esac
     return 0
