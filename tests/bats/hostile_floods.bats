@@ -12,7 +12,8 @@
 # | 300 copies of request 1's reply 1100 ms late, while  | dgram+raw, v4+v6  | "Request timed out.", then request 2's |
 # | request 2 (sent at 1000 ms) waits for its own reply, | dgram+raw, v4+v6  | reply with its own time (200 ms, not   |
 # | which comes 200 ms after it was sent                 |                   | 100); Sent 2, Received 1, exit 0       |
-# | 800 copies of each of 3 requests' replies            | dgram+raw, v4+v6  | 3 reply lines, Sent 3, Received 3      |
+# | 800 copies of each of 3 requests' replies (300 ms    | dgram+raw, v4+v6  | 3 reply lines, Sent 3, Received 3      |
+# | apart)                                               |                   |                                        |
 
 load wping_common
 load hostile_common
@@ -54,7 +55,7 @@ teardown() { hostile_teardown; }
     for c in "${HOSTILE_CASES[@]}"; do
         # shellcheck disable=SC2086 # "KIND FAMILY"
         hostile_use $c "800 copies of every reply"
-        hostile_ping -n 3 -w 500 "$TARGET"
+        hostile_ping -n 3 -w 500 --interval=300 "$TARGET"
         hostile_assert "$TARGET" 32 "$(hostile_reply "$TARGET" 32)" \
             "$(hostile_reply "$TARGET" 32)" "$(hostile_reply "$TARGET" 32)"
     done

@@ -24,10 +24,10 @@
 # | full RR of 9 hops while -r asked for 1                    | -r 1            | all 9 recorded hops           |
 # | an unknown option (type 30, length 6) before a full RR    | -r 3            | the RR's 3 hops               |
 # | honest full RR, TS with flag 3 and with flag 0            | -r 3 / -s 1, 2  | the recorded hops / times     |
-# | RR pointer 5 and TS (flag 0) pointer 6: off the entry     | -r 3 / -s 2     | EXPECTED no Route/Timestamp   |
-# |   boundaries; the routers then write at the odd offset    |                 | lines (entries straddling two |
-# |                                                           |                 | recorded addresses are no     |
-# |                                                           |                 | hop); see the last test       |
+# | RR pointer 5 and TS (flag 0) pointer 6: off the entry     | -r 3 / -s 2     | reply line, no Route or       |
+# |   boundaries; the routers then write at the odd offset    |                 | Timestamp lines (before the   |
+# |                                                           |                 | engine's 3463ff4: made-up     |
+# |                                                           |                 | hops such as 198.198.18.0)    |
 #
 # Options are IPv4 only; every case runs on datagram and raw sockets.
 

@@ -5,7 +5,7 @@
 # host and must sort out its own). Neither may take the other's replies or errors: each run's
 # lines and statistics are exactly those of its own target.
 #
-# | pair (started together, 3 requests each)                   | sockets, families | checked                      |
+# | pair (started together, 3 requests each, 200 ms apart)     | sockets, families | checked                      |
 # | ---------------------------------------------------------- | ----------------- | ---------------------------- |
 # | fake host answering 300 ms late / server answering at once | dgram+raw, v4+v6  | 3 replies each, the fake     |
 # |                                                            |                   | host's >= 300 ms, the        |
@@ -78,8 +78,8 @@ replies() {
         [[ $family == 4 ]] || lab_warm6
         server=$(server "$family")
         PIDS=()
-        start 1 -n 3 -w 1000 "$TARGET"
-        start 2 -n 3 -w 1000 "$server"
+        start 1 -n 3 -w 1000 --interval=200 "$TARGET"
+        start 2 -n 3 -w 1000 --interval=200 "$server"
         mapfile -t expected < <(replies "$TARGET")
         finish 1 "$TARGET" "${expected[@]}"
         for i in 2 3 4; do
@@ -106,8 +106,8 @@ replies() {
         echo "# case: $kind socket, IPv$family, silent target and server at once" >&2
         server=$(server "$family")
         PIDS=()
-        start 1 -n 3 -w 500 "$(silent "$family")"
-        start 2 -n 3 -w 500 "$server"
+        start 1 -n 3 -w 500 --interval=200 "$(silent "$family")"
+        start 2 -n 3 -w 500 --interval=200 "$server"
         finish 1 "$(silent "$family")" "Request timed out." "Request timed out." \
             "Request timed out."
         mapfile -t expected < <(replies "$server")
@@ -126,8 +126,8 @@ replies() {
         server=$(server "$family")
         error="Reply from $(router "$family"): Destination net unreachable."
         PIDS=()
-        start 1 -n 3 -w 500 "$(noroute "$family")"
-        start 2 -n 3 -w 500 "$server"
+        start 1 -n 3 -w 500 --interval=200 "$(noroute "$family")"
+        start 2 -n 3 -w 500 --interval=200 "$server"
         finish 1 "$(noroute "$family")" "$error" "$error" "$error"
         mapfile -t expected < <(replies "$server")
         finish 2 "$server" "${expected[@]}"
