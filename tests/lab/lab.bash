@@ -411,22 +411,50 @@ lab_probe_kind() {
 
 # Runs echo-probe in the client with ARGS (plus -k for the kind chosen by lab_probe_kind),
 # bounded to 10 s, under bats' run: sets $status, $output (stdout), $lines and $stderr, and
-# LAB_ELAPSED_MS, the probe's wall-clock run time measured inside the client.
+# two durations in milliseconds for lab_assert_elapsed:
+# - LAB_WALL_MS, the whole run inside the client, start-up included: never less than the
+#   time the engine took, so right for lower bounds;
+# - LAB_ELAPSED_MS, from the probe's first line (kind=, printed once the handle is open) to
+#   its last, each stamped as it arrives: without start-up (slow under AddressSanitizer or
+#   load), so right for upper bounds; 0 when the probe printed at most one line.
 lab_probe() {
-    local kind=()
+    local kind=() line stamp first=0 last=0 text=()
     [[ -n ${LAB_KIND:-} ]] && kind=(-k "$LAB_KIND")
     # shellcheck disable=SC2016 # expanded by the inner bash
     run --separate-stderr lab_client bash -c \
-        'start=$(date +%s%N); "$@"; rc=$?; end=$(date +%s%N)
-         echo "lab_elapsed_ms=$(((end - start) / 1000000))"; exit $rc' \
+        'start=${EPOCHREALTIME/[.,]/}
+         "$@" | while IFS= read -r line || [[ -n $line ]]; do
+             printf "%s %s\n" "${EPOCHREALTIME/[.,]/}" "$line"
+         done
+         rc=${PIPESTATUS[0]}
+         echo "wall $((${EPOCHREALTIME/[.,]/} - start))"
+         exit "$rc"' \
         lab_probe timeout 10 "$ECHO_PROBE" "${kind[@]}" "$@"
-    # shellcheck disable=SC2034 # read by the tests
-    LAB_ELAPSED_MS=${output##*lab_elapsed_ms=}
-    output=${output%lab_elapsed_ms=*}
-    output=${output%$'\n'}
-    lines=()
-    [[ -n $output ]] && mapfile -t lines <<<"$output"
+    LAB_WALL_MS=0
+    for line in "${lines[@]}"; do
+        stamp=${line%% *}
+        if [[ $stamp == wall ]]; then
+            LAB_WALL_MS=$((${line#* } / 1000))
+            continue
+        fi
+        ((first == 0)) && first=$stamp
+        last=$stamp
+        text+=("${line#* }")
+    done
+    lines=("${text[@]}")
+    output=$(printf '%s\n' "${lines[@]}")
+    [[ ${#lines[@]} -gt 0 ]] || output=
+    LAB_ELAPSED_MS=$(((last - first) / 1000))
     return 0
+}
+
+# Asserts that the last lab_probe took MIN..MAX ms: at least MIN in all (LAB_WALL_MS), at
+# most MAX from its first line to its last (LAB_ELAPSED_MS).
+lab_assert_elapsed() {
+    ((LAB_WALL_MS >= $1)) ||
+        lab_fail "the probe ran $LAB_WALL_MS ms in all, expected at least $1 ms" || return 1
+    ((LAB_ELAPSED_MS <= $2)) ||
+        lab_fail "the probe took $LAB_ELAPSED_MS ms from first to last line, expected at most $2 ms"
 }
 
 # Fails the current test with MESSAGE and the last probe's output (internal helper).
