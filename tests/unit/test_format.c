@@ -855,6 +855,7 @@ static void check_json_summary_and_interim(void)
     CHECK_STR(capture_text(&capture) + header, "", "no line for the interruption itself");
 
     end = (struct format_end){false, FORMAT_REASON_SIGQUIT, 1};
+    format_histogram_free(stats.histogram);
     memset(&stats, 0, sizeof(stats));
     add(&stats, error_from("198.18.0.1", ECHO_DEST_NET_UNREACHABLE));
     add(&stats, timeout());
