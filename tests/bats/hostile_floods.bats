@@ -35,17 +35,17 @@ teardown() { hostile_teardown; }
 
 @test "300 late copies of one reply arriving while the next request waits are not its reply" {
     local c rtt
-    # Request 1 times out at 300 ms; request 2 goes out at 1000 ms; request 1's 300 copies
+    # Request 1 times out at 800 ms; request 2 goes out at 1000 ms; request 1's 300 copies
     # arrive at 1100 ms, request 2's own reply at 1200 ms.
     hostile_fakehost "seq=1 flood=300 delay=1100" "seq=2 delay=200"
     for c in "${HOSTILE_CASES[@]}"; do
         # shellcheck disable=SC2086 # "KIND FAMILY"
         hostile_use $c "300 late copies of reply 1 during request 2"
-        hostile_ping -n 2 -w 500 "$TARGET"
+        hostile_ping -n 2 -w 800 "$TARGET"
         hostile_assert "$TARGET" 32 "Request timed out." "$(hostile_reply "$TARGET" 32)"
         rtt=$(hostile_rtt_ms 2)
         # Taking a copy of reply 1 would show about 100 ms; a busy machine adds a little.
-        ((rtt >= 200 && rtt < 400)) || fail "request 2 shows ${rtt} ms, not about 200 ms"
+        ((rtt >= 200 && rtt < 800)) || fail "request 2 shows ${rtt} ms, not about 200 ms"
     done
 }
 
