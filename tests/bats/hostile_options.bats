@@ -17,7 +17,7 @@
 # | TS flag 2 (undefined)                                     | -s 1            | reply line, no Timestamp      |
 # | RR length 255 (beyond the 40 option bytes)                | -r 3            | dropped by the kernel:        |
 # | RR length 1                                               | -r 3            |   "Request timed out."        |
-# | RR pointer 3 (below the minimum 4)                        | -r 3            |   (exit 1) for all four       |
+# | RR pointer 3 (below the minimum 4)                        | -r 3            |   (exit 1) for all five       |
 # | TS length 11 with flag 1 (not 4 + 8n), TS overflow 15     | -s 1            |                               |
 # | 40 NOPs; end-of-list before an RR; no option at all; an   | -r 3 / -s 1     | reply line, nothing under it  |
 # | empty TS (length 4)                                       |                 |                               |
@@ -114,7 +114,7 @@ A1=c6120201 A2=c6120202 A3=c6120203
 # option that arrives holds the router's and the client's addresses at offsets 4 and 8 and a
 # pointer of 13: read at the entry boundaries (3 and 7) those bytes are 198.198.18.0 and
 # 1.198.18.0, hops that do not exist. A pointer off the boundaries lies like one past the end
-# and should be refused the same way (src/engine/include/wping/echo.h, echo_ipopt_find:
+# and is refused the same way (src/engine/include/wping/echo.h, echo_ipopt_find:
 # "lengths and pointers that lie are rejected, never followed").
 @test "a record route or timestamp pointer off the entry boundaries shows no made-up hops" {
     check_options \
