@@ -113,7 +113,7 @@ refused() {
 
 @test "a bad option is named as typed: /d, -N (options are case-sensitive), --bogus" {
     local arg
-    for arg in /d -N -T --bogus --json; do
+    for arg in /d -N -T --bogus --jsonl; do
         run --separate-stderr "$WPING" 127.0.0.1 "$arg"
         assert_equal "$status" 2
         assert_equal "$output" ""
