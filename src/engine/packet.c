@@ -206,13 +206,9 @@ static void S_parse_icmp(int family, const uint8_t *buffer, size_t length, bool 
         info->identifier = S_get16(buffer + 4);
         info->sequence = S_get16(buffer + 6);
         info->has_echo = true;
-        if (buffer[1] != 0 || !checksum_ok) {
-            info->kind = PACKET_MALFORMED;
-            return;
-        }
-        info->kind = PACKET_ECHO_REPLY;
         info->data = buffer + PACKET_ICMP_HEADER;
         info->data_len = length - PACKET_ICMP_HEADER;
+        info->kind = buffer[1] != 0 || !checksum_ok ? PACKET_MALFORMED : PACKET_ECHO_REPLY;
         return;
     }
     uint32_t status = packet_error_status(family, type, buffer[1]);

@@ -120,6 +120,7 @@ static void ipv4_reply_with_bad_checksum_is_malformed_but_keeps_sequence(void)
     CHECK_INT(info.kind, PACKET_MALFORMED, "kind");
     CHECK(info.has_echo, "sequence known");
     CHECK_INT(info.sequence, 9, "sequence");
+    CHECK_INT(info.data_len, 4, "the size it arrived with");
 }
 
 static void ipv4_packet_shorter_than_its_header_is_ignored(void)
