@@ -167,8 +167,9 @@ assert_foreign_ignored() {
     lab_assert_probe_ran
     lab_assert_outcome 1 status=11010
     first=$(lab_field "$(lab_outcome 1)" seq)
-    [[ $(lab_notices) == "notice=malformed seq=$first from=$LAB_FAKE4 "* ]] ||
-        lab_fail "expected one malformed notice for sequence $first"
+    # The notice gives the reply's payload size as it came, here the full 32 bytes.
+    [[ $(lab_notices) == "notice=malformed seq=$first from=$LAB_FAKE4 len=32 "* ]] ||
+        lab_fail "expected one malformed notice for sequence $first, 32 bytes"
     [[ $(lab_notices | wc -l) == 1 ]] || lab_fail "expected exactly one notice"
 }
 
