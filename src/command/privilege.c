@@ -59,6 +59,17 @@ int privilege_raise(void)
     return privilege_set(&caps);
 }
 
+bool privilege_may_raw(void)
+{
+    struct privilege_caps caps;
+
+    if (getuid() == 0)
+        return true;
+    if (privilege_get(&caps) != 0)
+        return false;
+    return (caps.data[CAP_TO_INDEX(CAP_NET_RAW)].permitted & CAP_TO_MASK(CAP_NET_RAW)) != 0;
+}
+
 int privilege_drop(void)
 {
     struct privilege_caps caps;

@@ -15,8 +15,13 @@
 #ifndef WPING_PRIVILEGE_H
 #define WPING_PRIVILEGE_H
 
+#include <stdbool.h>
+
 int privilege_suspend(void);
 int privilege_raise(void);
 int privilege_drop(void);
+
+/* Whether this process could open a raw socket: root, or CAP_NET_RAW permitted. */
+bool privilege_may_raw(void);
 
 #endif /* WPING_PRIVILEGE_H */

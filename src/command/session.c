@@ -4,7 +4,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
-#include <linux/capability.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -13,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -627,22 +625,6 @@ static int session_finish(struct session *s)
     return end.exit_status;
 }
 
-/* Whether this process may send faster than WPING_MIN_USER_INTERVAL_MS: root, or
- * CAP_NET_RAW in the permitted set (set-user-ID root, the file capability), that is,
- * whoever could open a raw socket. Asked before privileges are dropped. */
-static bool session_may_hurry(void)
-{
-    struct __user_cap_header_struct header = {_LINUX_CAPABILITY_VERSION_3, 0};
-    struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
-
-    if (getuid() == 0)
-        return true;
-    memset(data, 0, sizeof(data));
-    if (syscall(SYS_capget, &header, data) != 0)
-        return false;
-    return (data[CAP_TO_INDEX(CAP_NET_RAW)].permitted & CAP_TO_MASK(CAP_NET_RAW)) != 0;
-}
-
 int session_run(const struct wping_options *options)
 {
     struct session s;
@@ -653,7 +635,7 @@ int session_run(const struct wping_options *options)
     memset(&target, 0, sizeof(target));
     s.options = options;
     s.json = options->output == WPING_OUTPUT_JSON;
-    if (options->interval_ms < WPING_MIN_USER_INTERVAL_MS && !session_may_hurry()) {
+    if (options->interval_ms < WPING_MIN_USER_INTERVAL_MS && !privilege_may_raw()) {
         diag_error(s.json, DIAG_PERMISSION,
                    "wping: an --interval below %d ms needs CAP_NET_RAW (root, set-user-ID root "
                    "or setcap cap_net_raw+p); other users may send every %d ms at most.",
