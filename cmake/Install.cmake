@@ -117,3 +117,7 @@ if(WPING_SETCAP)
         endif()
     ]])
 endif()
+
+# The JSON Schema of `wping --format=json`, for consumers that validate the stream.
+install(FILES ${PROJECT_SOURCE_DIR}/schema/wping-events.schema.json
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/wping)
