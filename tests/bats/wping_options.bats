@@ -55,6 +55,21 @@ teardown() { wping_teardown; }
     assert_line --index 1 "Reply from 198.18.0.1: Destination host unreachable."
 }
 
+@test "-j and -k put a source route on the wire: routers that refuse one drop the request" {
+    # Routers drop source-routed packets unless accept_source_route allows them, so the same
+    # run first times out and then succeeds once the lab lets them through.
+    wping_run -n 1 -w 500 -j "$LAB_R4" "$LAB_S4"
+    assert_failure 1
+    assert_line --index 1 "Request timed out."
+    lab_source_route
+    wping_run -n 1 -w 500 -j "$LAB_R4" "$LAB_S4"
+    assert_success
+    assert_line --index 1 --regexp '^Reply from 198\.18\.1\.2: bytes=32 '
+    wping_run -n 1 -w 500 -k "$LAB_R4" "$LAB_S4"
+    assert_success
+    assert_equal "$stderr" ""
+}
+
 @test "-l 65500 goes through loopback and comes back whole" {
     wping_run -n 1 -w 1000 -l 65500 127.0.0.1
     assert_success
