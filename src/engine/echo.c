@@ -13,8 +13,9 @@
 
 #include "packet.h"
 
-/* Completed sequence numbers remembered to tell late and duplicate replies apart. */
-#define HISTORY_SIZE 1024
+/* Completed sequence numbers remembered to tell late and duplicate replies apart; older
+ * ones are treated as strangers. Small, because every entry written is resident memory. */
+#define HISTORY_SIZE 256
 /* Outstanding requests per handle; Wine stops at 256, we allow more for many targets. */
 #define MAX_PENDING 16384
 /* Packets read per echo_process call, so that a flood cannot starve the caller. */
@@ -47,7 +48,7 @@ enum history_state { HISTORY_NONE = 0, HISTORY_REPLIED, HISTORY_TIMED_OUT, HISTO
 struct history {
     uint16_t sequence;
     uint8_t state;
-    size_t data_size;
+    uint32_t data_size;
     uint64_t data_hash; /* of the request payload, to tell a late reply's payload is intact */
     struct timespec sent_mono;
     struct timespec sent_real;
@@ -69,7 +70,9 @@ struct echo_handle {
     uint64_t completed;
     struct history history[HISTORY_SIZE];
     uint8_t *rx;
-    uint8_t *tx;
+    uint8_t *tx; /* grown to the largest request so far */
+    size_t tx_capacity;
+    bool sent_since_read; /* a request went out since the socket was last read */
     echo_notice_callback *notice;
     void *notice_context;
 };
@@ -259,7 +262,8 @@ int echo_open(const struct echo_config *config, echo_handle **handle)
     h->fd = -1;
     h->ttl = h->tos = h->dont_fragment = OPTION_UNSET;
     h->rx = malloc(RX_BUFFER);
-    h->tx = malloc(PACKET_ICMP_HEADER + ECHO_MAX_DATA);
+    h->tx_capacity = PACKET_ICMP_HEADER + 64;
+    h->tx = malloc(h->tx_capacity);
     int result = ECHO_ERR_NOMEM;
     if (h->rx == NULL || h->tx == NULL)
         goto fail;
@@ -486,6 +490,15 @@ int echo_start(echo_handle *h, const struct echo_request *request, echo_callback
         errno = ENOMEM;
         return ECHO_ERR_NOMEM;
     }
+    if (PACKET_ICMP_HEADER + request->size > h->tx_capacity) {
+        uint8_t *tx = realloc(h->tx, PACKET_ICMP_HEADER + request->size);
+        if (tx == NULL) {
+            errno = ENOMEM;
+            return ECHO_ERR_NOMEM;
+        }
+        h->tx = tx;
+        h->tx_capacity = PACKET_ICMP_HEADER + request->size;
+    }
     if (request->size > s->data_capacity) {
         uint8_t *data = realloc(s->data, request->size);
         if (data == NULL) {
@@ -517,8 +530,8 @@ int echo_start(echo_handle *h, const struct echo_request *request, echo_callback
     s->outcome.sequence = sequence;
     s->outcome.ttl = s->outcome.tos = s->outcome.ip_flags = -1;
 
-    size_t length = packet_build_echo(h->tx, PACKET_ICMP_HEADER + ECHO_MAX_DATA, h->family,
-                                      h->identifier, sequence, request->data, request->size);
+    size_t length = packet_build_echo(h->tx, h->tx_capacity, h->family, h->identifier, sequence,
+                                      request->data, request->size);
     s->used = true;
     h->pending++;
     clock_gettime(CLOCK_REALTIME, &s->outcome.sent_at);
@@ -529,6 +542,8 @@ int echo_start(echo_handle *h, const struct echo_request *request, echo_callback
         s->outcome.send_errno = errno;
         s->outcome.status = packet_errno_status(errno);
         s->deadline = s->sent_mono;
+    } else {
+        h->sent_since_read = true;
     }
     return ECHO_OK;
 }
@@ -540,7 +555,7 @@ static void S_remember(echo_handle *h, const struct slot *s, enum history_state 
     entry->state = (uint8_t)state;
     entry->sent_mono = s->sent_mono;
     entry->sent_real = s->outcome.sent_at;
-    entry->data_size = s->data_size;
+    entry->data_size = (uint32_t)s->data_size;
     entry->data_hash = s->data_hash;
 }
 
@@ -858,6 +873,15 @@ bool echo_next_deadline(const echo_handle *handle, struct timespec *deadline)
 
 int echo_wait(echo_handle *handle, const struct timespec *until, const sigset_t *sigmask)
 {
+    /* Over loopback the answer is usually queued by the time sendto returns: read first,
+     * and poll only when there was nothing. That saves a system call per echo when it
+     * pays, and costs one read that finds nothing when it does not. */
+    if (handle->sent_since_read) {
+        handle->sent_since_read = false;
+        int completed = S_process(handle, true, false);
+        if (completed != 0)
+            return completed;
+    }
     struct timespec end;
     bool limited = echo_next_deadline(handle, &end);
     if (until != NULL && (!limited || S_before(until, &end))) {
