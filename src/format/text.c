@@ -225,8 +225,9 @@ static void text_stamp(const struct timespec *at, char *out, size_t size)
     }
     strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &local);
     offset = local.tm_gmtoff / 60;
-    snprintf(out, size, "[%s.%03ld%c%02ld:%02ld] ", date, at->tv_nsec / 1000000L,
-             offset < 0 ? '-' : '+', labs(offset) / 60, labs(offset) % 60);
+    /* Each field reduced to its range, so that the compiler can see the line fits. */
+    snprintf(out, size, "[%s.%03d%c%02d:%02d] ", date, (int)(at->tv_nsec / 1000000L % 1000),
+             offset < 0 ? '-' : '+', (int)(labs(offset) / 60 % 100), (int)(labs(offset) % 60));
 }
 
 static int text_outcome(struct format *self, const struct format_reply *reply)
