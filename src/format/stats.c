@@ -1,7 +1,6 @@
 /* The statistics tally, ping.exe's arithmetic on it, and the JSON summary's exact one. */
 #include "format.h"
 
-#include <math.h>
 #include <sys/socket.h>
 
 enum format_class format_classify(const struct echo_outcome *outcome)
@@ -58,7 +57,7 @@ static void stats_add_rtt(struct format_stats *stats, uint64_t rtt_ns)
 
     if (stats->succeeded > 1) {
         double d = (double)rtt_ns - (double)stats->last_rtt_ns;
-        stats->jitter_ns += (fabs(d) - stats->jitter_ns) / 16.0;
+        stats->jitter_ns += ((d < 0 ? -d : d) - stats->jitter_ns) / 16.0;
     }
     stats->last_rtt_ns = rtt_ns;
     if (stats->histogram != NULL)
@@ -138,6 +137,22 @@ static uint64_t stats_percentile(const struct format_stats *stats, unsigned perc
     return value;
 }
 
+/* Newton's square root: the one libm function the statistics need, and libm alone would
+ * cost a few hundred KiB of resident memory in every run. */
+static double stats_sqrt(double x)
+{
+    if (!(x > 0))
+        return 0;
+    double root = x > 1 ? x : 1;
+    for (int i = 0; i < 200; i++) {
+        double next = 0.5 * (root + x / root);
+        if (next >= root)
+            break;
+        root = next;
+    }
+    return root;
+}
+
 void format_stats_precise(const struct format_stats *stats, struct format_precise *precise)
 {
     uint64_t lost = stats->sent - stats->succeeded;
@@ -152,7 +167,7 @@ void format_stats_precise(const struct format_stats *stats, struct format_precis
     precise->min_ns = stats->rtt_ns_min;
     precise->max_ns = stats->rtt_ns_max;
     precise->average_ns = (double)stats->rtt_ns_sum / (double)stats->succeeded;
-    precise->stddev_ns = sqrt(stats->rtt_ns_m2 / (double)stats->succeeded);
+    precise->stddev_ns = stats_sqrt(stats->rtt_ns_m2 / (double)stats->succeeded);
     if (stats->histogram != NULL) {
         precise->has_percentiles = true;
         precise->median_ns = stats_percentile(stats, 50);

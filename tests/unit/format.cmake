@@ -1,3 +1,3 @@
 # src/format: the statistics arithmetic and the ping.exe text formatter.
 wping_unit_test(test_format test_format.c)
-target_link_libraries(test_format PRIVATE wping_format)
+target_link_libraries(test_format PRIVATE wping_format m)
