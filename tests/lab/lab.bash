@@ -107,10 +107,12 @@ lab_create() {
         # Before any interface exists, so that every new one inherits it: addresses are usable
         # at once (no duplicate address detection) and no ICMP error is rate limited away,
         # per destination or per namespace. (R's routing errors for IPv4 still are: see
-        # README.md.)
+        # README.md.) The rate mask must be empty, not just the limit 0: the per-destination
+        # limit shares its token bucket with those routing errors, and a limit of 0 empties
+        # it, so one TTL-expired error would silence the next second of route errors.
         lab_sysctl "$ns" net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0 \
             net.ipv6.conf.all.accept_ra=0 net.ipv6.conf.default.accept_ra=0 \
-            net.ipv4.icmp_ratelimit=0 net.ipv6.icmp.ratelimit=0 \
+            net.ipv4.icmp_ratelimit=0 net.ipv4.icmp_ratemask=0 net.ipv6.icmp.ratelimit=0 \
             net.ipv4.icmp_msgs_per_sec=1000000 net.ipv4.icmp_msgs_burst=1000000 \
             net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 || return 1
         ip -n "$ns" link set lo up || return 1
