@@ -1189,16 +1189,16 @@ static void named_events_are_not_supported(void)
 static void inet_ntoa_formats_the_windows_in_addr(void)
 {
     struct in_addr address;
-    address.S_un.S_addr = inet_addr("192.0.2.33");
-    CHECK_STR(inet_ntoa(address), "192.0.2.33", "%s", "");
-    CHECK_INT(address.S_un.S_un_b.s_b1, 192, "%s", "");
+    address.S_un.S_addr = inet_addr("198.18.7.33");
+    CHECK_STR(inet_ntoa(address), "198.18.7.33", "%s", "");
+    CHECK_INT(address.S_un.S_un_b.s_b1, 198, "%s", "");
     CHECK_INT(address.S_un.S_un_b.s_b4, 33, "%s", "");
     address.s_addr = htonl(INADDR_LOOPBACK);
     CHECK_STR(inet_ntoa(address), "127.0.0.1", "s_addr is S_un.S_addr");
     struct sockaddr_in in;
     memset(&in, 0, sizeof(in));
-    in.sin_addr.S_un.S_addr = inet_addr("198.51.100.7");
-    CHECK_STR(inet_ntoa(in.sin_addr), "198.51.100.7", "%s", "");
+    in.sin_addr.S_un.S_addr = inet_addr("198.19.100.7");
+    CHECK_STR(inet_ntoa(in.sin_addr), "198.19.100.7", "%s", "");
     CHECK_INT(offsetof(struct sockaddr_in, sin_addr), 4, "%s", "");
 }
 
