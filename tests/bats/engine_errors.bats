@@ -5,24 +5,7 @@
 # engine refuses before sending. Both socket kinds, both families where the family has the
 # condition. The mapping is reference/icmpapi.md §10.
 
-bats_require_minimum_version 1.5.0
-bats_load_library bats-support
-bats_load_library bats-assert
-# shellcheck source=../lab/lab.bash
-source "${WPING_LAB:?WPING_LAB must point to tests/lab/lab.bash}"
-
-setup_file() {
-    lab_require
-    lab_probe_require
-}
-setup() { lab_create; }
-teardown() { lab_destroy; }
-
-# A fake host script in the test's temporary directory, from the arguments (one line each).
-fake_script() {
-    printf '%s\n' "$@" >"$BATS_TEST_TMPDIR/script"
-    lab_fakehost "$BATS_TEST_TMPDIR/script"
-}
+load engine_common
 
 # One request to DEST with socket KIND ends in STATUS / NAME reported by RESPONDER:
 # assert_error KIND DEST STATUS NAME RESPONDER [probe options...]

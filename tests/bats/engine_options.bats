@@ -4,24 +4,7 @@
 # address and the device; and the reply's IPv4 options coming back. The router's nftables
 # rules observe the request's header fields and answer with an error when they see them.
 
-bats_require_minimum_version 1.5.0
-bats_load_library bats-support
-bats_load_library bats-assert
-# shellcheck source=../lab/lab.bash
-source "${WPING_LAB:?WPING_LAB must point to tests/lab/lab.bash}"
-
-setup_file() {
-    lab_require
-    lab_probe_require
-}
-setup() { lab_create; }
-teardown() { lab_destroy; }
-
-# A fake host script in the test's temporary directory, from the arguments (one line each).
-fake_script() {
-    printf '%s\n' "$@" >"$BATS_TEST_TMPDIR/script"
-    lab_fakehost "$BATS_TEST_TMPDIR/script"
-}
+load engine_common
 
 # --- the timeout -----------------------------------------------------------------------
 

@@ -3,24 +3,7 @@
 # through the router, both families, both socket kinds; which socket kind it opens; payload
 # sizes; what it reports about a reply (responder, TTL, TOS, flags, RTT, payload).
 
-bats_require_minimum_version 1.5.0
-bats_load_library bats-support
-bats_load_library bats-assert
-# shellcheck source=../lab/lab.bash
-source "${WPING_LAB:?WPING_LAB must point to tests/lab/lab.bash}"
-
-setup_file() {
-    lab_require
-    lab_probe_require
-}
-setup() { lab_create; }
-teardown() { lab_destroy; }
-
-# A fake host script in the test's temporary directory, from the arguments (one line each).
-fake_script() {
-    printf '%s\n' "$@" >"$BATS_TEST_TMPDIR/script"
-    lab_fakehost "$BATS_TEST_TMPDIR/script"
-}
+load engine_common
 
 # One echo to DEST with socket KIND answered by RESPONDER with reply TTL: a full success line.
 assert_success_from() {

@@ -5,29 +5,7 @@
 # as the answer to another request; late and duplicate replies are reported as notices, and
 # damaged payloads are answers whose payload does not match. The fake host makes them.
 
-bats_require_minimum_version 1.5.0
-bats_load_library bats-support
-bats_load_library bats-assert
-# shellcheck source=../lab/lab.bash
-source "${WPING_LAB:?WPING_LAB must point to tests/lab/lab.bash}"
-
-setup_file() {
-    lab_require
-    lab_probe_require
-}
-setup() { lab_create; }
-teardown() { lab_destroy; }
-
-# A fake host script in the test's temporary directory, from the arguments (one line each).
-fake_script() {
-    printf '%s\n' "$@" >"$BATS_TEST_TMPDIR/script"
-    lab_fakehost "$BATS_TEST_TMPDIR/script"
-}
-
-# The fake host's address in FAMILY (4 | 6).
-fake() {
-    if [[ $1 == 4 ]]; then echo "$LAB_FAKE4"; else echo "$LAB_FAKE6"; fi
-}
+load engine_common
 
 # Asserts that the last probe printed exactly the notice lines given (in any order).
 assert_notices() {
