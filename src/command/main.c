@@ -14,14 +14,12 @@
  *     - resolution: -S, then the target (canonical name, -a reverse lookup), -j/-k hops;
  *     - the engine: echo_open() with CAP_NET_RAW raised just for it, echo_start() and
  *       echo_wait() for every request (src/engine, include/wping/echo.h);
- *     - the schedule: one request a second on CLOCK_MONOTONIC, SIGINT / SIGQUIT / SIGTERM
- *       as ping.exe's Ctrl-C and Ctrl-Break;
- *     - reporting: each event goes to a formatter, the ping.exe text on stdout
- *       (src/format: format.h, text.c), and into the statistics tally (stats.c).
- *
- *     - the schedule: --interval and --deadline change the pace and the length of a run;
- *     - reporting in JSON Lines instead (json.c), with diagnostics as JSON objects on stderr
- *       (diag.c, diag.h).
+ *     - the schedule: one request a second on CLOCK_MONOTONIC, or every --interval, for
+ *       -n requests or until --deadline; SIGINT / SIGQUIT / SIGTERM as ping.exe's Ctrl-C
+ *       and Ctrl-Break;
+ *     - reporting: each event goes to a formatter, the ping.exe text (src/format: format.h,
+ *       text.c) or JSON Lines (json.c) on stdout, and into the statistics tally (stats.c,
+ *       histogram.c); diagnostics go to stderr, as JSON objects in JSON mode (diag.c, diag.h).
  *
  * - The exit status comes from the tally and the exit policy (--require, --max-loss):
  *   exit_policy.c, exit_status.h. A failure to write stdout, however late, makes it 2.
