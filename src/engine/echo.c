@@ -729,23 +729,33 @@ static void S_dispatch(echo_handle *h, const struct packet_info *info,
     }
 }
 
+/* Where one recvmsg puts the sender's name and the control messages. */
+struct receive {
+    struct sockaddr_storage name;
+    _Alignas(struct cmsghdr) char control[512];
+    struct iovec iov;
+};
+
+/* One recvmsg into the handle's receive buffer, with `msg` pointing into `r`. */
+static ssize_t S_receive(echo_handle *h, struct receive *r, struct msghdr *msg, int flags)
+{
+    memset(&r->name, 0, sizeof(r->name));
+    r->iov = (struct iovec){.iov_base = h->rx, .iov_len = RX_BUFFER};
+    *msg = (struct msghdr){.msg_name = &r->name,
+                           .msg_namelen = sizeof(r->name),
+                           .msg_iov = &r->iov,
+                           .msg_iovlen = 1,
+                           .msg_control = r->control,
+                           .msg_controllen = sizeof(r->control)};
+    return recvmsg(h->fd, msg, flags);
+}
+
 static void S_read_packets(echo_handle *h)
 {
     for (int budget = READ_BUDGET; budget > 0; budget--) {
-        struct sockaddr_storage from;
-        union {
-            char buffer[512];
-            struct cmsghdr align;
-        } control;
-        struct iovec iov = {.iov_base = h->rx, .iov_len = RX_BUFFER};
-        struct msghdr msg = {.msg_name = &from,
-                             .msg_namelen = sizeof(from),
-                             .msg_iov = &iov,
-                             .msg_iovlen = 1,
-                             .msg_control = control.buffer,
-                             .msg_controllen = sizeof(control.buffer)};
-        memset(&from, 0, sizeof(from));
-        ssize_t n = recvmsg(h->fd, &msg, MSG_DONTWAIT);
+        struct receive r;
+        struct msghdr msg;
+        ssize_t n = S_receive(h, &r, &msg, MSG_DONTWAIT);
         if (n < 0) {
             if (errno == EAGAIN || errno == EWOULDBLOCK)
                 return;
@@ -760,7 +770,7 @@ static void S_read_packets(echo_handle *h)
             packet_parse_ipv4(h->rx, (size_t)n, &info);
         else
             packet_parse_icmp(h->family, h->rx, (size_t)n, false, &info);
-        S_dispatch(h, &info, &from, &meta);
+        S_dispatch(h, &info, &r.name, &meta);
         /* Nothing left to answer: stop without the read that would only say EAGAIN. What
          * else is queued (duplicates) makes the next wait return at once. */
         if (h->pending == 0)
@@ -820,19 +830,9 @@ static void S_drain_errors(echo_handle *h)
     if (h->kind != ECHO_SOCKET_DGRAM)
         return;
     for (int budget = READ_BUDGET; budget > 0; budget--) {
-        struct sockaddr_storage name;
-        union {
-            char buffer[512];
-            struct cmsghdr align;
-        } control;
-        struct iovec iov = {.iov_base = h->rx, .iov_len = RX_BUFFER};
-        struct msghdr msg = {.msg_name = &name,
-                             .msg_namelen = sizeof(name),
-                             .msg_iov = &iov,
-                             .msg_iovlen = 1,
-                             .msg_control = control.buffer,
-                             .msg_controllen = sizeof(control.buffer)};
-        ssize_t n = recvmsg(h->fd, &msg, MSG_ERRQUEUE | MSG_DONTWAIT);
+        struct receive r;
+        struct msghdr msg;
+        ssize_t n = S_receive(h, &r, &msg, MSG_ERRQUEUE | MSG_DONTWAIT);
         if (n < 0) {
             if (errno == EINTR)
                 continue;
