@@ -177,6 +177,17 @@ static int session_resolve(struct session *s)
     return 0;
 }
 
+/* Appends one built option (0 bytes: it did not build) to the request's options block;
+ * false when it is empty or does not fit. */
+static bool session_append_option(struct session *s, const uint8_t *block, size_t length)
+{
+    if (length == 0 || s->ip_options_len + length > sizeof(s->ip_options))
+        return false;
+    memcpy(s->ip_options + s->ip_options_len, block, length);
+    s->ip_options_len += length;
+    return true;
+}
+
 /* Builds the IPv4 options of -r, -s, -j and -k. Returns -1 after printing why. */
 static int session_ip_options(struct session *s)
 {
@@ -203,24 +214,18 @@ static int session_ip_options(struct session *s)
             echo_ipopt_build(options->route_kind == WPING_ROUTE_LOOSE ? ECHO_IPOPT_LOOSE_ROUTE
                                                                       : ECHO_IPOPT_STRICT_ROUTE,
                              0, hops, count, block);
-        if (length == 0 || s->ip_options_len + length > sizeof(s->ip_options))
+        if (!session_append_option(s, block, length))
             goto too_big;
-        memcpy(s->ip_options + s->ip_options_len, block, length);
-        s->ip_options_len += length;
     }
     if (options->record_route > 0) {
         length = echo_ipopt_build(ECHO_IPOPT_RECORD_ROUTE, options->record_route, NULL, 0, block);
-        if (length == 0 || s->ip_options_len + length > sizeof(s->ip_options))
+        if (!session_append_option(s, block, length))
             goto too_big;
-        memcpy(s->ip_options + s->ip_options_len, block, length);
-        s->ip_options_len += length;
     }
     if (options->timestamp > 0) {
         length = echo_ipopt_build(ECHO_IPOPT_TIMESTAMP, options->timestamp, NULL, 0, block);
-        if (length == 0 || s->ip_options_len + length > sizeof(s->ip_options))
+        if (!session_append_option(s, block, length))
             goto too_big;
-        memcpy(s->ip_options + s->ip_options_len, block, length);
-        s->ip_options_len += length;
     }
     return 0;
 
@@ -518,6 +523,18 @@ static void session_report(struct session *s, size_t size)
         s->stop = SESSION_STOP_OUTPUT;
 }
 
+/* t + ms, whole seconds and the rest apart, so that no interval can overflow a long. */
+static struct timespec session_add_ms(struct timespec t, uint64_t ms)
+{
+    t.tv_sec += (time_t)(ms / 1000);
+    t.tv_nsec += (long)(ms % 1000) * 1000000L;
+    if (t.tv_nsec >= 1000000000L) {
+        t.tv_sec++;
+        t.tv_nsec -= 1000000000L;
+    }
+    return t;
+}
+
 /* Whether the run ends only by --deadline or a signal: -t, or --deadline without -n. */
 static bool session_unbounded(const struct wping_options *options)
 {
@@ -548,22 +565,11 @@ static void session_loop(struct session *s)
     clock_gettime(CLOCK_MONOTONIC, &next);
     if (options->deadline_ms > 0) {
         s->has_deadline = true;
-        s->deadline.tv_sec = next.tv_sec + (time_t)(options->deadline_ms / 1000);
-        s->deadline.tv_nsec = next.tv_nsec + (long)(options->deadline_ms % 1000) * 1000000L;
-        if (s->deadline.tv_nsec >= 1000000000L) {
-            s->deadline.tv_sec++;
-            s->deadline.tv_nsec -= 1000000000L;
-        }
+        s->deadline = session_add_ms(next, options->deadline_ms);
     }
     for (uint64_t i = 0; session_unbounded(options) || i < options->count; i++) {
         if (i > 0) {
-            /* Whole seconds and the rest apart, so that no interval can overflow a long. */
-            next.tv_sec += (time_t)(options->interval_ms / 1000);
-            next.tv_nsec += (long)(options->interval_ms % 1000) * 1000000L;
-            if (next.tv_nsec >= 1000000000L) {
-                next.tv_sec++;
-                next.tv_nsec -= 1000000000L;
-            }
+            next = session_add_ms(next, options->interval_ms);
             clock_gettime(CLOCK_MONOTONIC, &now);
             if (session_compare(&next, &now) < 0)
                 next = now;
