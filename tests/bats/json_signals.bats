@@ -9,19 +9,14 @@ load json_common
 setup_file() { json_setup_file; }
 setup() { wping_setup; }
 teardown() {
-    if [[ -n ${BG_PID:-} ]]; then
-        kill -KILL "$BG_PID" 2>/dev/null || true
-        wait "$BG_PID" 2>/dev/null || true
-    fi
     wping_teardown
     json_teardown
 }
 
-# Starts wping with ARGS in the background (`ip netns exec` execs it: $BG_PID is wping).
+# wping in the background (wping_bg_start), its JSON Lines in $JSON_OUT and $JSON_ERR.
 bg_start() {
-    JSON_OUT="$BATS_TEST_TMPDIR/json.out" JSON_ERR="$BATS_TEST_TMPDIR/json.err"
-    ip netns exec "$LAB_C" "$WPING" "$@" >"$JSON_OUT" 2>"$JSON_ERR" &
-    BG_PID=$!
+    wping_bg_start "$@"
+    JSON_OUT=$BG_OUT JSON_ERR=$BG_ERR
 }
 
 # Waits (at most 5 s) until stdout has COUNT objects of TYPE.

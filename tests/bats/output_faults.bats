@@ -27,13 +27,7 @@ setup() {
     wping_setup
     BG_PID=
 }
-teardown() {
-    if [[ -n $BG_PID ]]; then
-        kill -KILL "$BG_PID" 2>/dev/null || true
-        wait "$BG_PID" 2>/dev/null || true
-    fi
-    wping_teardown
-}
+teardown() { wping_teardown; }
 
 # Runs SCRIPT with bash inside the client namespace, bounded to 10 s; wping is "$1" there.
 # Sets $status, $output, $stderr and ELAPSED_MS.
@@ -96,14 +90,6 @@ wping=141"
     assert_equal "$stderr" ""
 }
 
-# Starts wping with ARGS in the client, in the background (ip netns exec execs it, so $BG_PID
-# is wping), stdout and stderr into files.
-bg_start() {
-    BG_OUT="$BATS_TEST_TMPDIR/out" BG_ERR="$BATS_TEST_TMPDIR/err"
-    ip netns exec "$LAB_C" "$WPING" "$@" >"$BG_OUT" 2>"$BG_ERR" 3>&- &
-    BG_PID=$!
-}
-
 # Waits (at most 5 s) until stdout has COUNT lines matching PATTERN.
 bg_wait_lines() {
     local i
@@ -132,7 +118,7 @@ bg_term() {
 
 @test "SIGTERM before the first outcome ends the run at once: the header only, exit 1" {
     lab_route_type 4 198.18.4.0/24 blackhole
-    bg_start -n 3 -w 3000 198.18.4.1
+    wping_bg_start -n 3 -w 3000 198.18.4.1
     bg_wait_lines '^Pinging' 1
     sleep 0.2
     bg_term
@@ -144,7 +130,7 @@ Pinging 198.18.4.1 with 32 bytes of data:"
 
 @test "SIGTERM after timeouts only: the statistics, exit 1" {
     lab_route_type 4 198.18.4.0/24 blackhole
-    bg_start -t -w 300 198.18.4.1
+    wping_bg_start -t -w 300 198.18.4.1
     bg_wait_lines '^Request timed out' 2
     bg_term
     assert_failure 1
@@ -164,7 +150,7 @@ Ping statistics for 198.18.4.1:
     lab_warm6
     for target in "$LAB_S4" "$LAB_S6"; do
         echo "# case: $target" >&2
-        bg_start -t -w 1000 "$target"
+        wping_bg_start -t -w 1000 "$target"
         bg_wait_lines '^Reply from' 2
         bg_term
         assert_success

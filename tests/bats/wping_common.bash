@@ -23,8 +23,22 @@ wping_setup() {
     lab_socket_kind dgram
 }
 
+# Kills a wping that wping_bg_start left running, then removes the lab.
 wping_teardown() {
+    if [[ -n ${BG_PID:-} ]]; then
+        kill -KILL "$BG_PID" 2>/dev/null || true
+        wait "$BG_PID" 2>/dev/null || true
+    fi
     lab_destroy
+}
+
+# Starts wping with ARGS in the background in the client, its streams in $BG_OUT and
+# $BG_ERR. `ip netns exec` execs wping, so $BG_PID is wping itself (a shell function in the
+# background would be a subshell in between); fd 3 is closed so bats does not wait for it.
+wping_bg_start() {
+    BG_OUT="$BATS_TEST_TMPDIR/out" BG_ERR="$BATS_TEST_TMPDIR/err"
+    ip netns exec "$LAB_C" "$WPING" "$@" >"$BG_OUT" 2>"$BG_ERR" 3>&- &
+    BG_PID=$!
 }
 
 # Runs wping in the client with ARGS: run --separate-stderr, so $status, $output and

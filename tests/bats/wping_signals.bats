@@ -6,21 +6,7 @@ load wping_common
 
 setup_file() { wping_setup_file; }
 setup() { wping_setup; }
-teardown() {
-    if [[ -n ${BG_PID:-} ]]; then
-        kill -KILL "$BG_PID" 2>/dev/null || true
-        wait "$BG_PID" 2>/dev/null || true
-    fi
-    wping_teardown
-}
-
-# Starts wping with ARGS in the background. `ip netns exec` execs wping, so $BG_PID is
-# wping itself (a shell function in the background would be a subshell in between).
-bg_start() {
-    BG_OUT="$BATS_TEST_TMPDIR/out" BG_ERR="$BATS_TEST_TMPDIR/err"
-    ip netns exec "$LAB_C" "$WPING" "$@" >"$BG_OUT" 2>"$BG_ERR" &
-    BG_PID=$!
-}
+teardown() { wping_teardown; }
 
 # Waits (at most 5 s) until stdout has COUNT lines matching PATTERN.
 bg_wait_lines() {
@@ -56,7 +42,7 @@ bg_finish() {
 
 @test "Ctrl-C before the first outcome prints only Control-C, at once, and exits 1" {
     lab_route_type 4 198.18.4.0/24 blackhole
-    bg_start -n 3 -w 3000 198.18.4.1
+    wping_bg_start -n 3 -w 3000 198.18.4.1
     bg_wait_lines '^Pinging' 1
     sleep 0.2
     local start
@@ -72,7 +58,7 @@ Control-C"
 }
 
 @test "Ctrl-C after replies prints the statistics, then Control-C, and exits 0" {
-    bg_start -t -w 1000 "$LAB_S4"
+    wping_bg_start -t -w 1000 "$LAB_S4"
     bg_wait_lines '^Reply from' 2
     kill -INT "$BG_PID"
     bg_finish
@@ -94,7 +80,7 @@ EOF
 
 @test "Ctrl-C after timeouts only: statistics, Control-C, exit 1" {
     lab_route_type 4 198.18.4.0/24 blackhole
-    bg_start -t -w 300 198.18.4.1
+    wping_bg_start -t -w 300 198.18.4.1
     bg_wait_lines '^Request timed out' 1
     kill -INT "$BG_PID"
     bg_finish
@@ -105,7 +91,7 @@ EOF
 }
 
 @test "Ctrl-Break shows the statistics so far and Control-Break, then the run goes on" {
-    bg_start -n 3 -w 1000 "$LAB_S4"
+    wping_bg_start -n 3 -w 1000 "$LAB_S4"
     bg_wait_lines '^Reply from' 1
     kill -QUIT "$BG_PID"
     bg_finish
@@ -133,7 +119,7 @@ EOF
 
 @test "Ctrl-Break while a request waits keeps waiting for it" {
     lab_route_type 4 198.18.4.0/24 blackhole
-    bg_start -n 1 -w 800 198.18.4.1
+    wping_bg_start -n 1 -w 800 198.18.4.1
     bg_wait_lines '^Pinging' 1
     sleep 0.2
     kill -QUIT "$BG_PID"
@@ -150,7 +136,7 @@ Ping statistics for 198.18.4.1:
 }
 
 @test "SIGTERM ends the run with the statistics but without Control-C" {
-    bg_start -t -w 1000 "$LAB_S4"
+    wping_bg_start -t -w 1000 "$LAB_S4"
     bg_wait_lines '^Reply from' 1
     kill -TERM "$BG_PID"
     bg_finish
@@ -163,7 +149,7 @@ Ping statistics for 198.18.4.1:
 }
 
 @test "Ctrl-C during the pause between requests of a non-local -S run" {
-    bg_start -t -S 198.18.0.77 "$LAB_S4"
+    wping_bg_start -t -S 198.18.0.77 "$LAB_S4"
     bg_wait_lines '^PING: transmit failed' 1
     kill -INT "$BG_PID"
     bg_finish
