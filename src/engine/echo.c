@@ -1,3 +1,8 @@
+/*
+ * The echo engine's stateful half: the handle and its socket, outstanding requests in slots,
+ * sending, reading packets and the error queue, matching them to requests, deadlines and
+ * notices. The pure parsing it relies on is in packet.c and ipopt.c.
+ */
 #include "wping/echo.h"
 
 #include <errno.h>

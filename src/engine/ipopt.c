@@ -1,3 +1,5 @@
+/* IPv4 options: building record route, timestamp and source routes, and decoding what a
+ * reply carries back. Pure functions over bytes. */
 #include <string.h>
 
 #include "wping/echo.h"

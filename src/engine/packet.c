@@ -1,3 +1,5 @@
+/* ICMP and ICMPv6 echo packets built and parsed from bytes, and the ICMP error and errno to
+ * IP_STATUS tables. */
 #include "packet.h"
 
 #include <errno.h>

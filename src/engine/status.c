@@ -1,3 +1,4 @@
+/* The Windows names of the IP_STATUS values, and the texts of the engine's own errors. */
 #include <netinet/in.h>
 #include <stddef.h>
 

@@ -1,3 +1,5 @@
+/* The handle table, the one lock and condition variable of the library, and the last
+ * error of each thread (GetLastError). */
 #include "object.h"
 
 #include <pthread.h>

@@ -1,3 +1,5 @@
+/* Events (CreateEvent, SetEvent, ...), waits on them, and the per-thread APC queues that
+ * alertable waits run. */
 #include "wait.h"
 
 #include <errno.h>

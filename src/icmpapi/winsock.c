@@ -1,3 +1,5 @@
+/* The few Winsock calls that ICMP programs make: WSAStartup, WSACleanup, WSAGetLastError,
+ * inet_ntoa. */
 #include "api.h"
 
 #include <stdio.h>

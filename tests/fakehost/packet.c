@@ -1,3 +1,5 @@
+/* fakehost's packet half: parses the echo requests read from the TUN device and builds the
+ * replies and ICMP errors written back (contract in packet.h). */
 #include "packet.h"
 
 #include <string.h>

@@ -1,3 +1,5 @@
+/* fakehost's rule file: the strict parser of its lines and the choice of the rule that
+ * answers a request (format in README.md beside this file). */
 #include "script.h"
 
 #include <arpa/inet.h>
