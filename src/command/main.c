@@ -38,7 +38,7 @@
 
 /* Occupies a closed standard descriptor, so that the ICMP socket cannot become "stdout".
  * The directions are backwards on purpose: `wping >&-` must still fail to write. */
-static int main_fill_standard_fds(void)
+static int S_fill_standard_fds(void)
 {
     for (int fd = 0; fd <= 2; fd++) {
         if (fcntl(fd, F_GETFD) == -1 && errno == EBADF &&
@@ -55,7 +55,7 @@ int main(int argc, char **argv)
     int status;
     bool json;
 
-    if (main_fill_standard_fds() != 0)
+    if (S_fill_standard_fds() != 0)
         return EXIT_STATUS_ERROR;
     if (privilege_suspend() != 0) {
         fprintf(stderr, "wping: cannot suspend privileges: %s\n", strerror(errno));

@@ -32,11 +32,11 @@ enum {
 
 /*
  * Adding an option: a letter (or an OPT_ code) here, a long name below, a case in
- * parse_option(), a range in number_rules if it takes a number.
+ * S_parse_option(), a range in S_number_rules if it takes a number.
  */
-static const char short_options[] = "-:tan:l:fi:v:r:s:j:k:w:RS:c:p46";
+static const char S_short_options[] = "-:tan:l:fi:v:r:s:j:k:w:RS:c:p46";
 
-static const struct option long_options[] = {
+static const struct option S_long_options[] = {
     {"forever", no_argument, NULL, 't'},
     {"resolve", no_argument, NULL, 'a'},
     {"count", required_argument, NULL, 'n'},
@@ -75,7 +75,7 @@ struct number_rule {
 };
 
 /* -w has no documented range in ping.exe: any positive number of milliseconds is accepted. */
-static const struct number_rule number_rules[] = {
+static const struct number_rule S_number_rules[] = {
     {'n', 1, UINT32_MAX}, {'l', 0, 65500}, {'i', 1, 255},        {'v', 0, 255},
     {'r', 1, 9},          {'s', 1, 4},     {'w', 1, UINT32_MAX}, {OPT_INTERVAL, 0, UINT32_MAX},
 };
@@ -108,10 +108,10 @@ struct parser {
     struct spelling family_option; /* -4 or -6 */
 };
 
-static void fail(struct parser *p, bool usage_after, const char *format, ...)
+static void S_fail(struct parser *p, bool usage_after, const char *format, ...)
     __attribute__((format(printf, 3, 4)));
 
-static void fail(struct parser *p, bool usage_after, const char *format, ...)
+static void S_fail(struct parser *p, bool usage_after, const char *format, ...)
 {
     va_list ap;
     va_start(ap, format);
@@ -120,7 +120,7 @@ static void fail(struct parser *p, bool usage_after, const char *format, ...)
     p->error->usage_after = usage_after;
 }
 
-static bool is_long(const struct parser *p, int at)
+static bool S_is_long(const struct parser *p, int at)
 {
     return p->argv[at][0] == '-' && p->argv[at][1] == '-';
 }
@@ -130,10 +130,10 @@ static bool is_long(const struct parser *p, int at)
  * abbreviation shows as typed); short ones are the prefix and the letter, as ping.exe echoes
  * them, also from inside a cluster such as -tn.
  */
-static void spell(const struct parser *p, int at, int letter, struct spelling *out)
+static void S_spell(const struct parser *p, int at, int letter, struct spelling *out)
 {
     const char *arg = p->argv[at];
-    if (is_long(p, at)) {
+    if (S_is_long(p, at)) {
         size_t length = strcspn(arg, "=");
         snprintf(out->text, sizeof out->text, "%.*s", (int)length, arg);
     } else {
@@ -142,7 +142,7 @@ static void spell(const struct parser *p, int at, int letter, struct spelling *o
 }
 
 /* Strict decimal: digits only, no sign, no blanks, nothing after; overflow is out of range. */
-static bool parse_number(const char *text, uint32_t min, uint32_t max, uint32_t *value)
+static bool S_parse_number(const char *text, uint32_t min, uint32_t max, uint32_t *value)
 {
     uint64_t result = 0;
     if (*text == '\0')
@@ -161,8 +161,8 @@ static bool parse_number(const char *text, uint32_t min, uint32_t max, uint32_t 
 }
 
 /* Plain decimal with up to three decimals ("2", "0.5", "99.999"), in thousandths: as strict as
- * parse_number, and a point must have a digit on each side. */
-static bool parse_milli(const char *text, uint64_t max_milli, uint64_t *milli)
+ * S_parse_number, and a point must have a digit on each side. */
+static bool S_parse_milli(const char *text, uint64_t max_milli, uint64_t *milli)
 {
     uint64_t whole = 0, fraction = 0;
     unsigned decimals = 0;
@@ -194,24 +194,24 @@ static bool parse_milli(const char *text, uint64_t max_milli, uint64_t *milli)
     return true;
 }
 
-static bool take_number(struct parser *p, int key, const struct spelling *name, const char *text,
-                        uint32_t *value)
+static bool S_take_number(struct parser *p, int key, const struct spelling *name, const char *text,
+                          uint32_t *value)
 {
-    for (size_t i = 0; i < sizeof number_rules / sizeof number_rules[0]; i++) {
-        const struct number_rule *rule = &number_rules[i];
+    for (size_t i = 0; i < sizeof S_number_rules / sizeof S_number_rules[0]; i++) {
+        const struct number_rule *rule = &S_number_rules[i];
         if (rule->key != key)
             continue;
-        if (parse_number(text, rule->min, rule->max, value))
+        if (S_parse_number(text, rule->min, rule->max, value))
             return true;
-        fail(p, false, "Bad value for option %s, valid range is from %lu to %lu.", name->text,
-             (unsigned long)rule->min, (unsigned long)rule->max);
+        S_fail(p, false, "Bad value for option %s, valid range is from %lu to %lu.", name->text,
+               (unsigned long)rule->min, (unsigned long)rule->max);
         return false;
     }
     return false;
 }
 
 /* The family of a numeric address, without any name lookup; 0 when text is not one. */
-static int literal_family(const char *text)
+static int S_literal_family(const char *text)
 {
     struct addrinfo hints = {.ai_flags = AI_NUMERICHOST, .ai_family = AF_UNSPEC};
     struct addrinfo *result = NULL;
@@ -222,13 +222,13 @@ static int literal_family(const char *text)
     return family == AF_INET ? 4 : family == AF_INET6 ? 6 : 0;
 }
 
-static void remember_ipv4_only(struct parser *p, const struct spelling *name)
+static void S_remember_ipv4_only(struct parser *p, const struct spelling *name)
 {
     if (p->ipv4_only.text[0] == '\0')
         p->ipv4_only = *name;
 }
 
-static void take_plain(struct parser *p, const char *arg)
+static void S_take_plain(struct parser *p, const char *arg)
 {
     if (p->route_seen) {
         if (p->route_list_count < sizeof p->route_list / sizeof p->route_list[0])
@@ -242,8 +242,8 @@ static void take_plain(struct parser *p, const char *arg)
 }
 
 /* The long-only options for output and scripting. Returns false with the error set. */
-static bool parse_scripting_option(struct parser *p, int key, const struct spelling *name,
-                                   const char *value)
+static bool S_parse_scripting_option(struct parser *p, int key, const struct spelling *name,
+                                     const char *value)
 {
     struct wping_options *o = p->options;
     uint32_t number = 0;
@@ -259,7 +259,7 @@ static bool parse_scripting_option(struct parser *p, int key, const struct spell
             o->output = WPING_OUTPUT_JSON;
             return true;
         }
-        fail(p, false, "Bad value for option %s, valid values are text and json.", name->text);
+        S_fail(p, false, "Bad value for option %s, valid values are text and json.", name->text);
         return false;
     case OPT_JSON:
         o->output = WPING_OUTPUT_JSON;
@@ -271,15 +271,15 @@ static bool parse_scripting_option(struct parser *p, int key, const struct spell
         o->quiet = true;
         return true;
     case OPT_INTERVAL:
-        if (!take_number(p, key, name, value, &number))
+        if (!S_take_number(p, key, name, value, &number))
             return false;
         o->interval_ms = number;
         return true;
     case OPT_DEADLINE:
-        if (!parse_milli(value, UINT32_MAX, &milli) || milli == 0) {
-            fail(p, false,
-                 "Bad value for option %s, valid range is from 0.001 to 4294967.295 seconds.",
-                 name->text);
+        if (!S_parse_milli(value, UINT32_MAX, &milli) || milli == 0) {
+            S_fail(p, false,
+                   "Bad value for option %s, valid range is from 0.001 to 4294967.295 seconds.",
+                   name->text);
             return false;
         }
         o->deadline_ms = milli;
@@ -293,20 +293,20 @@ static bool parse_scripting_option(struct parser *p, int key, const struct spell
             o->policy.require = EXIT_POLICY_ALL;
             return true;
         }
-        if (parse_number(value, 0, UINT32_MAX, &number)) {
+        if (S_parse_number(value, 0, UINT32_MAX, &number)) {
             o->policy.require = EXIT_POLICY_AT_LEAST;
             o->policy.at_least = number;
             return true;
         }
-        fail(p, false,
-             "Bad value for option %s, valid values are any, all or a number from 0 to "
-             "4294967295.",
-             name->text);
+        S_fail(p, false,
+               "Bad value for option %s, valid values are any, all or a number from 0 to "
+               "4294967295.",
+               name->text);
         return false;
     case OPT_MAX_LOSS:
-        if (!parse_milli(value, 100000, &milli)) {
-            fail(p, false, "Bad value for option %s, valid range is from 0 to 100 percent.",
-                 name->text);
+        if (!S_parse_milli(value, 100000, &milli)) {
+            S_fail(p, false, "Bad value for option %s, valid range is from 0 to 100 percent.",
+                   name->text);
             return false;
         }
         o->policy.has_max_loss = true;
@@ -318,7 +318,8 @@ static bool parse_scripting_option(struct parser *p, int key, const struct spell
 }
 
 /* Applies one recognised option. Returns false with the error set. */
-static bool parse_option(struct parser *p, int key, const struct spelling *name, const char *value)
+static bool S_parse_option(struct parser *p, int key, const struct spelling *name,
+                           const char *value)
 {
     struct wping_options *o = p->options;
     uint32_t number = 0;
@@ -331,64 +332,64 @@ static bool parse_option(struct parser *p, int key, const struct spelling *name,
         o->resolve_names = true;
         return true;
     case 'n':
-        if (!take_number(p, key, name, value, &number))
+        if (!S_take_number(p, key, name, value, &number))
             return false;
         o->count = number;
         o->count_given = true;
         o->forever = false; /* as in ping.exe, the later of -t and -n wins */
         return true;
     case 'l':
-        if (!take_number(p, key, name, value, &number))
+        if (!S_take_number(p, key, name, value, &number))
             return false;
         o->size = number;
         return true;
     case 'f':
         o->dont_fragment = true;
-        remember_ipv4_only(p, name);
+        S_remember_ipv4_only(p, name);
         return true;
     case 'i':
-        if (!take_number(p, key, name, value, &number))
+        if (!S_take_number(p, key, name, value, &number))
             return false;
         o->ttl = (int)number;
         return true;
     case 'v':
-        if (!take_number(p, key, name, value, &number))
+        if (!S_take_number(p, key, name, value, &number))
             return false;
         o->tos = (int)number;
-        remember_ipv4_only(p, name);
+        S_remember_ipv4_only(p, name);
         return true;
     case 'r':
-        if (!take_number(p, key, name, value, &number))
+        if (!S_take_number(p, key, name, value, &number))
             return false;
         o->record_route = number;
-        remember_ipv4_only(p, name);
+        S_remember_ipv4_only(p, name);
         return true;
     case 's':
-        if (!take_number(p, key, name, value, &number))
+        if (!S_take_number(p, key, name, value, &number))
             return false;
         o->timestamp = number;
-        remember_ipv4_only(p, name);
+        S_remember_ipv4_only(p, name);
         return true;
     case 'j':
     case 'k': {
         enum wping_route_kind kind = key == 'j' ? WPING_ROUTE_LOOSE : WPING_ROUTE_STRICT;
         if (p->route_seen) {
             if (o->route_kind == kind)
-                fail(p, false, "The option %s may be given only once.", name->text);
+                S_fail(p, false, "The option %s may be given only once.", name->text);
             else
-                fail(p, false, "The options %s and %s cannot be used together.", p->route.text,
-                     name->text);
+                S_fail(p, false, "The options %s and %s cannot be used together.", p->route.text,
+                       name->text);
             return false;
         }
         o->route_kind = kind;
         p->route_seen = true;
         p->route = *name;
-        remember_ipv4_only(p, name);
-        take_plain(p, value); /* the first host of the list */
+        S_remember_ipv4_only(p, name);
+        S_take_plain(p, value); /* the first host of the list */
         return true;
     }
     case 'w':
-        if (!take_number(p, key, name, value, &number))
+        if (!S_take_number(p, key, name, value, &number))
             return false;
         o->timeout_ms = number;
         return true;
@@ -397,9 +398,9 @@ static bool parse_option(struct parser *p, int key, const struct spelling *name,
         p->ipv6_only = *name;
         return true;
     case 'S':
-        if (literal_family(value) == 0) {
-            fail(p, false, "Bad value for option %s, an IPv4 or IPv6 address is required.",
-                 name->text);
+        if (S_literal_family(value) == 0) {
+            S_fail(p, false, "Bad value for option %s, an IPv4 or IPv6 address is required.",
+                   name->text);
             return false;
         }
         o->source = value;
@@ -407,25 +408,26 @@ static bool parse_option(struct parser *p, int key, const struct spelling *name,
     case 'c':
         /* Linux interface (and VRF device) names are 1 to IFNAMSIZ - 1 characters long. */
         if (value[0] == '\0' || strlen(value) > 15) {
-            fail(p, false,
-                 "Bad value for option %s, an interface or VRF name of 1 to 15 characters is "
-                 "required.",
-                 name->text);
+            S_fail(p, false,
+                   "Bad value for option %s, an interface or VRF name of 1 to 15 characters is "
+                   "required.",
+                   name->text);
             return false;
         }
         o->compartment = value;
         return true;
     case 'p':
-        fail(p, false,
-             "The option %s is not supported: Hyper-V provider addresses have no meaning on Linux.",
-             name->text);
+        S_fail(
+            p, false,
+            "The option %s is not supported: Hyper-V provider addresses have no meaning on Linux.",
+            name->text);
         return false;
     case '4':
     case '6': {
         enum wping_family_choice family = key == '4' ? WPING_FAMILY_4 : WPING_FAMILY_6;
         if (o->family != WPING_FAMILY_ANY && o->family != family) {
-            fail(p, false, "The options %s and %s cannot be used together.", p->family_option.text,
-                 name->text);
+            S_fail(p, false, "The options %s and %s cannot be used together.",
+                   p->family_option.text, name->text);
             return false;
         }
         o->family = family;
@@ -433,22 +435,22 @@ static bool parse_option(struct parser *p, int key, const struct spelling *name,
         return true;
     }
     default:
-        return parse_scripting_option(p, key, name, value);
+        return S_parse_scripting_option(p, key, name, value);
     }
 }
 
 /* Target and -j/-k list, once every argument has been seen. */
-static bool settle_target(struct parser *p)
+static bool S_settle_target(struct parser *p)
 {
     struct wping_options *o = p->options;
 
     if (!p->route_seen) {
         if (p->second_plain != NULL) {
-            fail(p, false, "Bad parameter %.200s.", p->second_plain);
+            S_fail(p, false, "Bad parameter %.200s.", p->second_plain);
             return false;
         }
         if (p->first_plain == NULL || p->first_plain[0] == '\0') {
-            fail(p, false, "IP address must be specified.");
+            S_fail(p, false, "IP address must be specified.");
             return false;
         }
         o->target = p->first_plain;
@@ -457,17 +459,17 @@ static bool settle_target(struct parser *p)
 
     /* With -j/-k the last non-option is the target; those before the list are extra. */
     if (p->first_plain != NULL) {
-        fail(p, false, "Bad parameter %.200s.", p->first_plain);
+        S_fail(p, false, "Bad parameter %.200s.", p->first_plain);
         return false;
     }
     unsigned hops = p->route_list_count - 1;
     if (hops > WPING_MAX_ROUTE_HOPS) {
-        fail(p, false, "The option %s accepts at most %d hosts before the target.", p->route.text,
-             WPING_MAX_ROUTE_HOPS);
+        S_fail(p, false, "The option %s accepts at most %d hosts before the target.", p->route.text,
+               WPING_MAX_ROUTE_HOPS);
         return false;
     }
     if (hops == 0) {
-        fail(p, false, "The option %s needs a host-list before the target.", p->route.text);
+        S_fail(p, false, "The option %s needs a host-list before the target.", p->route.text);
         return false;
     }
     for (unsigned i = 0; i < hops; i++)
@@ -475,33 +477,33 @@ static bool settle_target(struct parser *p)
     o->route_count = hops;
     o->target = p->route_list[hops];
     if (o->target[0] == '\0') {
-        fail(p, false, "IP address must be specified.");
+        S_fail(p, false, "IP address must be specified.");
         return false;
     }
     return true;
 }
 
 /* DESIGN C10: decide the family the command line fixes, and report contradictions. */
-static bool settle_family(struct parser *p)
+static bool S_settle_family(struct parser *p)
 {
     struct wping_options *o = p->options;
     int forced = o->family == WPING_FAMILY_4 ? 4 : o->family == WPING_FAMILY_6 ? 6 : 0;
-    int source = o->source != NULL ? literal_family(o->source) : 0;
-    int target = literal_family(o->target);
+    int source = o->source != NULL ? S_literal_family(o->source) : 0;
+    int target = S_literal_family(o->target);
 
     if (forced != 0 && source != 0 && source != forced) {
-        fail(p, false, "The source address %.100s is not an IPv%d address.", o->source, forced);
+        S_fail(p, false, "The source address %.100s is not an IPv%d address.", o->source, forced);
         return false;
     }
     if (forced != 0 && target != 0 && target != forced) {
-        fail(p, false, "The target %.100s is not an IPv%d address.", o->target, forced);
+        S_fail(p, false, "The target %.100s is not an IPv%d address.", o->target, forced);
         return false;
     }
     if (source != 0 && target != 0 && source != target) {
-        fail(p, false,
-             "The source address %.100s and the target %.100s are not of the same "
-             "address family.",
-             o->source, o->target);
+        S_fail(p, false,
+               "The source address %.100s and the target %.100s are not of the same "
+               "address family.",
+               o->source, o->target);
         return false;
     }
 
@@ -510,15 +512,15 @@ static bool settle_family(struct parser *p)
     bool wants6 = p->ipv6_only.text[0] != '\0';
     if (wants4 && (fixed == 6 || (fixed == 0 && wants6))) {
         if (fixed == 0) {
-            fail(p, false, "The options %s and %s cannot be used together.", p->ipv4_only.text,
-                 p->ipv6_only.text);
+            S_fail(p, false, "The options %s and %s cannot be used together.", p->ipv4_only.text,
+                   p->ipv6_only.text);
             return false;
         }
-        fail(p, false, "The option %s is only supported for IPv4.", p->ipv4_only.text);
+        S_fail(p, false, "The option %s is only supported for IPv4.", p->ipv4_only.text);
         return false;
     }
     if (wants6 && fixed == 4) {
-        fail(p, false, "The option %s is only supported for IPv6.", p->ipv6_only.text);
+        S_fail(p, false, "The option %s is only supported for IPv6.", p->ipv6_only.text);
         return false;
     }
     if (fixed == 0)
@@ -530,12 +532,12 @@ static bool settle_family(struct parser *p)
 }
 
 /* A `/x` argument where an option may stand: rewrite it so that getopt reads it as `-x`. */
-static bool is_slash_option(const char *arg)
+static bool S_is_slash_option(const char *arg)
 {
     return arg[0] == '/' && arg[1] != '\0' && arg[1] != '-';
 }
 
-static void restore_slash(struct parser *p)
+static void S_restore_slash(struct parser *p)
 {
     if (p->slash_index >= 0) {
         p->argv[p->slash_index][0] = '/';
@@ -543,51 +545,51 @@ static void restore_slash(struct parser *p)
     }
 }
 
-static enum wping_parse_result parse_arguments(struct parser *p)
+static enum wping_parse_result S_parse_arguments(struct parser *p)
 {
     for (;;) {
         /* In this mode getopt always reads argv[optind] next (optind 0 means "start at 1"). */
         int at = optind > 0 ? optind : 1;
         optopt = 0;
-        int key = getopt_long(p->argc, p->argv, short_options, long_options, NULL);
+        int key = getopt_long(p->argc, p->argv, S_short_options, S_long_options, NULL);
         if (key == -1)
             break;
 
         struct spelling name;
         switch (key) {
         case 1: /* a non-option, left in place */
-            if (is_slash_option(optarg)) {
-                restore_slash(p);
+            if (S_is_slash_option(optarg)) {
+                S_restore_slash(p);
                 p->slash_index = at;
                 p->argv[at][0] = '-';
                 optind = at; /* read it again, as an option */
                 continue;
             }
-            take_plain(p, optarg);
+            S_take_plain(p, optarg);
             continue;
         case ':':
-            spell(p, at, optopt, &name);
-            fail(p, false, "Value must be supplied for option %s.", name.text);
+            S_spell(p, at, optopt, &name);
+            S_fail(p, false, "Value must be supplied for option %s.", name.text);
             return WPING_PARSE_ERROR;
         case '?':
-            if (is_long(p, at)) {
+            if (S_is_long(p, at)) {
                 /* unknown, ambiguous, or given a value it does not take: show it all */
-                fail(p, true, "Bad option %.200s.", p->argv[at]);
+                S_fail(p, true, "Bad option %.200s.", p->argv[at]);
                 return WPING_PARSE_ERROR;
             }
-            /* -? is not in short_options: getopt reports it as the unknown option '?'. */
+            /* -? is not in S_short_options: getopt reports it as the unknown option '?'. */
             if (optopt == '?')
                 return WPING_PARSE_HELP;
-            spell(p, at, optopt, &name);
-            fail(p, true, "Bad option %s.", name.text);
+            S_spell(p, at, optopt, &name);
+            S_fail(p, true, "Bad option %s.", name.text);
             return WPING_PARSE_ERROR;
         case OPT_HELP:
             return WPING_PARSE_HELP;
         case OPT_VERSION:
             return WPING_PARSE_VERSION;
         default:
-            spell(p, at, key, &name);
-            if (!parse_option(p, key, &name, optarg))
+            S_spell(p, at, key, &name);
+            if (!S_parse_option(p, key, &name, optarg))
                 return WPING_PARSE_ERROR;
             continue;
         }
@@ -595,9 +597,9 @@ static enum wping_parse_result parse_arguments(struct parser *p)
 
     /* Whatever follows "--" is not an option. */
     for (int i = optind; i < p->argc; i++)
-        take_plain(p, p->argv[i]);
+        S_take_plain(p, p->argv[i]);
 
-    if (!settle_target(p) || !settle_family(p))
+    if (!S_settle_target(p) || !S_settle_family(p))
         return WPING_PARSE_ERROR;
     return WPING_PARSE_OK;
 }
@@ -620,11 +622,11 @@ void wping_options_init(struct wping_options *options)
 /* The long option `name` (the text after "--", up to any '=') stands for, as getopt_long
  * reads it: an exact name, else the one option all names it begins are spellings of; NULL
  * when none or ambiguous. */
-static const struct option *long_option_named(const char *name, size_t length)
+static const struct option *S_long_option_named(const char *name, size_t length)
 {
     const struct option *found = NULL;
 
-    for (const struct option *o = long_options; o->name != NULL; o++) {
+    for (const struct option *o = S_long_options; o->name != NULL; o++) {
         if (strncmp(o->name, name, length) != 0)
             continue;
         if (strlen(o->name) == length)
@@ -651,7 +653,7 @@ bool wping_json_requested(int argc, char *const *argv)
         if (strncmp(arg, "--", 2) != 0)
             continue;
         length = strcspn(arg + 2, "=");
-        option = long_option_named(arg + 2, length);
+        option = S_long_option_named(arg + 2, length);
         if (option == NULL)
             continue;
         if (option->val == OPT_JSON) {
@@ -684,8 +686,8 @@ enum wping_parse_result wping_parse(int argc, char **argv, struct wping_options 
     };
     optind = 0; /* GNU getopt: start afresh, also after an earlier call */
     opterr = 0;
-    enum wping_parse_result result = parse_arguments(&p);
-    restore_slash(&p);
+    enum wping_parse_result result = S_parse_arguments(&p);
+    S_restore_slash(&p);
     return result;
 }
 
@@ -693,7 +695,7 @@ enum wping_parse_result wping_parse(int argc, char **argv, struct wping_options 
  * ping.exe's Windows 10 text, line for line and column for column; the lines where wping does
  * something else say what it does. Then wping's long names.
  */
-static const char usage_text[] =
+static const char S_usage_text[] =
     "\n"
     "Usage: wping [-t] [-a] [-n count] [-l size] [-f] [-i TTL] [-v TOS]\n"
     "            [-r count] [-s count] [[-j host-list] | [-k host-list]]\n"
@@ -760,5 +762,5 @@ static const char usage_text[] =
 
 const char *wping_usage(void)
 {
-    return usage_text;
+    return S_usage_text;
 }

@@ -13,7 +13,7 @@ struct privilege_caps {
     struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
 };
 
-static int privilege_get(struct privilege_caps *caps)
+static int S_get(struct privilege_caps *caps)
 {
     memset(caps, 0, sizeof(*caps));
     caps->header.version = _LINUX_CAPABILITY_VERSION_3;
@@ -21,7 +21,7 @@ static int privilege_get(struct privilege_caps *caps)
     return (int)syscall(SYS_capget, &caps->header, caps->data);
 }
 
-static int privilege_set(struct privilege_caps *caps)
+static int S_set(struct privilege_caps *caps)
 {
     caps->header.version = _LINUX_CAPABILITY_VERSION_3;
     caps->header.pid = 0;
@@ -38,11 +38,11 @@ int privilege_suspend(void)
         return -1;
     if (geteuid() != getuid() && seteuid(getuid()) != 0)
         return -1;
-    if (privilege_get(&caps) != 0)
+    if (S_get(&caps) != 0)
         return -1;
     for (int i = 0; i < _LINUX_CAPABILITY_U32S_3; i++)
         caps.data[i].effective = 0;
-    return privilege_set(&caps);
+    return S_set(&caps);
 }
 
 int privilege_raise(void)
@@ -51,12 +51,12 @@ int privilege_raise(void)
     uint32_t mask = CAP_TO_MASK(CAP_NET_RAW);
     int index = CAP_TO_INDEX(CAP_NET_RAW);
 
-    if (privilege_get(&caps) != 0)
+    if (S_get(&caps) != 0)
         return -1;
     if ((caps.data[index].permitted & mask) == 0)
         return 0; /* nothing to raise: the datagram socket may still be allowed */
     caps.data[index].effective |= mask;
-    return privilege_set(&caps);
+    return S_set(&caps);
 }
 
 bool privilege_may_raw(void)
@@ -65,7 +65,7 @@ bool privilege_may_raw(void)
 
     if (getuid() == 0)
         return true;
-    if (privilege_get(&caps) != 0)
+    if (S_get(&caps) != 0)
         return false;
     return (caps.data[CAP_TO_INDEX(CAP_NET_RAW)].permitted & CAP_TO_MASK(CAP_NET_RAW)) != 0;
 }
@@ -81,9 +81,9 @@ int privilege_drop(void)
     if (setresgid(gid, gid, gid) != 0 || setresuid(uid, uid, uid) != 0)
         return -1;
     memset(&caps, 0, sizeof(caps));
-    if (privilege_set(&caps) != 0)
+    if (S_set(&caps) != 0)
         return -1;
-    if (privilege_get(&caps) != 0)
+    if (S_get(&caps) != 0)
         return -1;
     for (int i = 0; i < _LINUX_CAPABILITY_U32S_3; i++) {
         if (caps.data[i].effective != 0 || caps.data[i].permitted != 0 ||

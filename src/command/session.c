@@ -53,7 +53,7 @@ struct session {
     struct format *format;
     struct format_stats stats;
     sigset_t wait_mask;              /* the signal mask while waiting: ours unblocked */
-    struct timespec signals_checked; /* when session_poll_signals last asked the kernel */
+    struct timespec signals_checked; /* when S_poll_signals last asked the kernel */
     enum session_stop stop;
 
     bool done; /* the request in flight has its outcome */
@@ -69,28 +69,28 @@ struct session {
 };
 
 /* Set by the handler, which runs only while a wait has the signals unblocked. */
-static volatile sig_atomic_t session_got_int;
-static volatile sig_atomic_t session_got_quit;
-static volatile sig_atomic_t session_got_term;
+static volatile sig_atomic_t S_got_int;
+static volatile sig_atomic_t S_got_quit;
+static volatile sig_atomic_t S_got_term;
 
-static void session_on_signal(int signo)
+static void S_on_signal(int signo)
 {
     if (signo == SIGINT)
-        session_got_int = 1;
+        S_got_int = 1;
     else if (signo == SIGQUIT)
-        session_got_quit = 1;
+        S_got_quit = 1;
     else
-        session_got_term = 1;
+        S_got_term = 1;
 }
 
-static void session_not_found(const struct session *s, const char *name)
+static void S_not_found(const struct session *s, const char *name)
 {
     diag_error(s->json, DIAG_RESOLUTION,
                "Ping request could not find host %s. Please check the name and try again.", name);
 }
 
-static void session_numeric(const struct sockaddr_storage *address, socklen_t length, char *out,
-                            size_t size)
+static void S_numeric(const struct sockaddr_storage *address, socklen_t length, char *out,
+                      size_t size)
 {
     if (getnameinfo((const struct sockaddr *)address, length, out, (socklen_t)size, NULL, 0,
                     NI_NUMERICHOST) != 0)
@@ -99,9 +99,9 @@ static void session_numeric(const struct sockaddr_storage *address, socklen_t le
 
 /* The first address of `host` in `family` (AF_UNSPEC: any); numeric_only refuses names.
  * Fills `canonical` with the resolver's canonical name when asked. Returns 0 or -1. */
-static int session_lookup(const char *host, int family, bool numeric_only,
-                          struct sockaddr_storage *address, socklen_t *length, char *canonical,
-                          size_t canonical_size)
+static int S_lookup(const char *host, int family, bool numeric_only,
+                    struct sockaddr_storage *address, socklen_t *length, char *canonical,
+                    size_t canonical_size)
 {
     struct addrinfo hints, *result = NULL;
 
@@ -128,7 +128,7 @@ static int session_lookup(const char *host, int family, bool numeric_only,
 
 /* The family the command line fixes (DESIGN C10, worked out by the parser); AF_UNSPEC
  * leaves it to the resolver's first answer. */
-static int session_family(const struct wping_options *options)
+static int S_family(const struct wping_options *options)
 {
     switch (options->implied_family) {
     case WPING_FAMILY_4:
@@ -142,44 +142,43 @@ static int session_family(const struct wping_options *options)
 
 /* Resolves -S and the target and fills the header name. Prints the message and returns -1
  * when a name cannot be found. */
-static int session_resolve(struct session *s)
+static int S_resolve(struct session *s)
 {
     const struct wping_options *options = s->options;
-    int family = session_family(options);
+    int family = S_family(options);
     char canonical[NI_MAXHOST];
 
     if (options->source != NULL) {
         /* The parser made sure it is a numeric address; its family is the session's. */
-        if (session_lookup(options->source, family, true, &s->source, &s->source_len, NULL, 0) !=
-            0) {
-            session_not_found(s, options->source);
+        if (S_lookup(options->source, family, true, &s->source, &s->source_len, NULL, 0) != 0) {
+            S_not_found(s, options->source);
             return -1;
         }
-        session_numeric(&s->source, s->source_len, s->source_text, sizeof(s->source_text));
+        S_numeric(&s->source, s->source_len, s->source_text, sizeof(s->source_text));
         family = s->source.ss_family;
     }
 
-    if (session_lookup(options->target, family, true, &s->target, &s->target_len, NULL, 0) == 0) {
+    if (S_lookup(options->target, family, true, &s->target, &s->target_len, NULL, 0) == 0) {
         /* A literal: the header shows the address, or with -a the name it reverses to. */
         if (options->resolve_names &&
             getnameinfo((const struct sockaddr *)&s->target, s->target_len, s->name,
                         sizeof(s->name), NULL, 0, NI_NAMEREQD) != 0)
             s->name[0] = '\0';
-    } else if (session_lookup(options->target, family, false, &s->target, &s->target_len, canonical,
-                              sizeof(canonical)) == 0) {
+    } else if (S_lookup(options->target, family, false, &s->target, &s->target_len, canonical,
+                        sizeof(canonical)) == 0) {
         snprintf(s->name, sizeof(s->name), "%s", canonical);
     } else {
-        session_not_found(s, options->target);
+        S_not_found(s, options->target);
         return -1;
     }
     s->family = s->target.ss_family;
-    session_numeric(&s->target, s->target_len, s->target_text, sizeof(s->target_text));
+    S_numeric(&s->target, s->target_len, s->target_text, sizeof(s->target_text));
     return 0;
 }
 
 /* Appends one built option (0 bytes: it did not build) to the request's options block;
  * false when it is empty or does not fit. */
-static bool session_append_option(struct session *s, const uint8_t *block, size_t length)
+static bool S_append_option(struct session *s, const uint8_t *block, size_t length)
 {
     if (length == 0 || s->ip_options_len + length > sizeof(s->ip_options))
         return false;
@@ -189,7 +188,7 @@ static bool session_append_option(struct session *s, const uint8_t *block, size_
 }
 
 /* Builds the IPv4 options of -r, -s, -j and -k. Returns -1 after printing why. */
-static int session_ip_options(struct session *s)
+static int S_ip_options(struct session *s)
 {
     const struct wping_options *options = s->options;
     uint8_t block[ECHO_MAX_IP_OPTIONS];
@@ -203,8 +202,8 @@ static int session_ip_options(struct session *s)
             struct sockaddr_storage hop;
             socklen_t hop_len;
 
-            if (session_lookup(options->route[i], AF_INET, false, &hop, &hop_len, NULL, 0) != 0) {
-                session_not_found(s, options->route[i]);
+            if (S_lookup(options->route[i], AF_INET, false, &hop, &hop_len, NULL, 0) != 0) {
+                S_not_found(s, options->route[i]);
                 return -1;
             }
             hops[count++] = ((struct sockaddr_in *)&hop)->sin_addr.s_addr;
@@ -214,17 +213,17 @@ static int session_ip_options(struct session *s)
             echo_ipopt_build(options->route_kind == WPING_ROUTE_LOOSE ? ECHO_IPOPT_LOOSE_ROUTE
                                                                       : ECHO_IPOPT_STRICT_ROUTE,
                              0, hops, count, block);
-        if (!session_append_option(s, block, length))
+        if (!S_append_option(s, block, length))
             goto too_big;
     }
     if (options->record_route > 0) {
         length = echo_ipopt_build(ECHO_IPOPT_RECORD_ROUTE, options->record_route, NULL, 0, block);
-        if (!session_append_option(s, block, length))
+        if (!S_append_option(s, block, length))
             goto too_big;
     }
     if (options->timestamp > 0) {
         length = echo_ipopt_build(ECHO_IPOPT_TIMESTAMP, options->timestamp, NULL, 0, block);
-        if (!session_append_option(s, block, length))
+        if (!S_append_option(s, block, length))
             goto too_big;
     }
     return 0;
@@ -238,7 +237,7 @@ too_big:
 }
 
 /* Says what would let wping open an ICMP socket. */
-static void session_permission_help(const struct session *s, int error)
+static void S_permission_help(const struct session *s, int error)
 {
     char path[PATH_MAX];
     ssize_t length = readlink("/proc/self/exe", path, sizeof(path) - 1);
@@ -259,7 +258,7 @@ static void session_permission_help(const struct session *s, int error)
 /* Opens the engine with CAP_NET_RAW effective for just that call, then drops every
  * privilege. Returns 0 (s->handle may stay NULL: the -S address is not local) or -1 after
  * printing why. */
-static int session_open(struct session *s)
+static int S_open(struct session *s)
 {
     struct echo_config config;
     int result, error;
@@ -294,7 +293,7 @@ static int session_open(struct session *s)
         s->handle = NULL;
         return 0;
     case ECHO_ERR_PERMISSION:
-        session_permission_help(s, error);
+        S_permission_help(s, error);
         return -1;
     case ECHO_ERR_DEVICE:
         diag_error(s->json, DIAG_SYSTEM, "wping: there is no interface or VRF named %s (-c): %s",
@@ -307,7 +306,7 @@ static int session_open(struct session *s)
     }
 }
 
-static void session_on_outcome(void *context, const struct echo_outcome *outcome)
+static void S_on_outcome(void *context, const struct echo_outcome *outcome)
 {
     struct session *s = context;
 
@@ -318,7 +317,7 @@ static void session_on_outcome(void *context, const struct echo_outcome *outcome
 /* The request a notice's ICMP sequence belongs to. Sequences count up by one per request
  * (mod 65536), so the distance from the last reported outcome's sequence tells which
  * request; one ahead is the request in flight. 0 when it cannot be told. */
-static uint64_t session_notice_request(const struct session *s, uint16_t sequence)
+static uint64_t S_notice_request(const struct session *s, uint16_t sequence)
 {
     uint16_t behind = (uint16_t)(s->last_sequence - sequence);
 
@@ -329,10 +328,10 @@ static uint64_t session_notice_request(const struct session *s, uint16_t sequenc
     return behind < s->last_request ? s->last_request - behind : 0;
 }
 
-static void session_on_notice(void *context, const struct echo_notice *notice)
+static void S_on_notice(void *context, const struct echo_notice *notice)
 {
     struct session *s = context;
-    struct format_notice event = {notice, session_notice_request(s, notice->sequence), {0, 0}};
+    struct format_notice event = {notice, S_notice_request(s, notice->sequence), {0, 0}};
 
     clock_gettime(CLOCK_REALTIME, &event.received_at);
     format_stats_notice(&s->stats, notice);
@@ -341,27 +340,27 @@ static void session_on_notice(void *context, const struct echo_notice *notice)
 }
 
 /* The exit status of the run if it ended now. */
-static int session_status(const struct session *s)
+static int S_status(const struct session *s)
 {
     return exit_policy_status(&s->options->policy, s->stats.sent, s->stats.succeeded);
 }
 
 /* Acts on the signals that arrived during a wait. */
-static void session_signals(struct session *s)
+static void S_signals(struct session *s)
 {
-    if (session_got_quit) {
-        struct format_end end = {false, FORMAT_REASON_SIGQUIT, session_status(s)};
+    if (S_got_quit) {
+        struct format_end end = {false, FORMAT_REASON_SIGQUIT, S_status(s)};
 
-        session_got_quit = 0;
+        S_got_quit = 0;
         if (s->stop == SESSION_RUNNING && (format_statistics(s->format, &s->stats, &end) != 0 ||
                                            format_interrupt(s->format, FORMAT_CONTROL_BREAK) != 0))
             s->stop = SESSION_STOP_OUTPUT;
     }
     if (s->stop != SESSION_RUNNING)
         return;
-    if (session_got_int)
+    if (S_got_int)
         s->stop = SESSION_STOP_INT;
-    else if (session_got_term)
+    else if (S_got_term)
         s->stop = SESSION_STOP_TERM;
 }
 
@@ -369,7 +368,7 @@ static void session_signals(struct session *s)
  * never waits (--interval=0 over loopback, where every answer is already queued, or
  * failures that need no wait) must still see Ctrl-C. Asked at most every millisecond, so
  * that a flood does not pay a system call per echo for it. */
-static void session_poll_signals(struct session *s)
+static void S_poll_signals(struct session *s)
 {
     static const struct timespec zero = {0, 0};
     struct timespec now;
@@ -385,16 +384,16 @@ static void session_poll_signals(struct session *s)
          !sigismember(&pending, SIGTERM)))
         return;
     if (ppoll(NULL, 0, &zero, &s->wait_mask) < 0 && errno == EINTR)
-        session_signals(s);
+        S_signals(s);
 }
 
-static void session_engine_failed(struct session *s, int result)
+static void S_engine_failed(struct session *s, int result)
 {
     diag_error(s->json, DIAG_SYSTEM, "wping: %s (%s)", echo_strerror(result), strerror(errno));
     s->stop = SESSION_STOP_ERROR;
 }
 
-static int session_compare(const struct timespec *a, const struct timespec *b)
+static int S_compare(const struct timespec *a, const struct timespec *b)
 {
     if (a->tv_sec != b->tv_sec)
         return a->tv_sec < b->tv_sec ? -1 : 1;
@@ -404,14 +403,14 @@ static int session_compare(const struct timespec *a, const struct timespec *b)
 }
 
 /* True, and the run stopped, once --deadline has passed. */
-static bool session_deadline_passed(struct session *s)
+static bool S_deadline_passed(struct session *s)
 {
     struct timespec now;
 
     if (!s->has_deadline || s->stop != SESSION_RUNNING)
         return false;
     clock_gettime(CLOCK_MONOTONIC, &now);
-    if (session_compare(&now, &s->deadline) < 0)
+    if (S_compare(&now, &s->deadline) < 0)
         return false;
     s->stop = SESSION_STOP_DEADLINE;
     return true;
@@ -419,27 +418,27 @@ static bool session_deadline_passed(struct session *s)
 
 /* Waits until `until` (CLOCK_MONOTONIC) or the deadline, whichever is first, handling stray
  * packets and signals meanwhile. */
-static void session_sleep_until(struct session *s, const struct timespec *wanted)
+static void S_sleep_until(struct session *s, const struct timespec *wanted)
 {
     const struct timespec *until = wanted;
     struct timespec now;
 
-    if (s->has_deadline && session_compare(&s->deadline, wanted) < 0)
+    if (s->has_deadline && S_compare(&s->deadline, wanted) < 0)
         until = &s->deadline;
     while (s->stop == SESSION_RUNNING) {
         int result;
 
-        if (session_deadline_passed(s))
+        if (S_deadline_passed(s))
             return;
         clock_gettime(CLOCK_MONOTONIC, &now);
-        if (session_compare(&now, until) >= 0)
+        if (S_compare(&now, until) >= 0)
             return;
         if (s->handle != NULL) {
             result = echo_wait(s->handle, until, &s->wait_mask);
             if (result == ECHO_ERR_INTERRUPTED)
-                session_signals(s);
+                S_signals(s);
             else if (result < 0)
-                session_engine_failed(s, result);
+                S_engine_failed(s, result);
         } else {
             struct timespec left = {until->tv_sec - now.tv_sec, until->tv_nsec - now.tv_nsec};
 
@@ -448,13 +447,13 @@ static void session_sleep_until(struct session *s, const struct timespec *wanted
                 left.tv_nsec += 1000000000L;
             }
             if (ppoll(NULL, 0, &left, &s->wait_mask) < 0 && errno == EINTR)
-                session_signals(s);
+                S_signals(s);
         }
     }
 }
 
 /* An outcome for a request that could not leave this host. */
-static void session_local_failure(struct session *s, int error)
+static void S_local_failure(struct session *s, int error)
 {
     memset(&s->outcome, 0, sizeof(s->outcome));
     s->outcome.status = ECHO_GENERAL_FAILURE;
@@ -466,18 +465,18 @@ static void session_local_failure(struct session *s, int error)
 
 /* Sends one request and waits for its outcome. On return either s->done is set or s->stop
  * says why not. */
-static void session_send(struct session *s, const struct echo_request *request)
+static void S_send(struct session *s, const struct echo_request *request)
 {
     int result;
 
     s->done = false;
     if (s->handle == NULL) {
-        session_local_failure(s, EADDRNOTAVAIL);
+        S_local_failure(s, EADDRNOTAVAIL);
         return;
     }
-    result = echo_start(s->handle, request, session_on_outcome, s);
+    result = echo_start(s->handle, request, S_on_outcome, s);
     if (result == ECHO_ERR_DESTINATION) {
-        session_local_failure(s, EINVAL); /* the unspecified address: ping.exe's transmit failure */
+        S_local_failure(s, EINVAL); /* the unspecified address: ping.exe's transmit failure */
         return;
     }
     if (result == ECHO_ERR_SYSTEM && errno == EPERM && s->options->route_kind != WPING_ROUTE_NONE) {
@@ -490,19 +489,19 @@ static void session_send(struct session *s, const struct echo_request *request)
         return;
     }
     if (result < 0) {
-        session_engine_failed(s, result);
+        S_engine_failed(s, result);
         return;
     }
-    while (!s->done && s->stop == SESSION_RUNNING && !session_deadline_passed(s)) {
+    while (!s->done && s->stop == SESSION_RUNNING && !S_deadline_passed(s)) {
         result = echo_wait(s->handle, s->has_deadline ? &s->deadline : NULL, &s->wait_mask);
         if (result == ECHO_ERR_INTERRUPTED)
-            session_signals(s);
+            S_signals(s);
         else if (result < 0)
-            session_engine_failed(s, result);
+            S_engine_failed(s, result);
     }
 }
 
-static void session_report(struct session *s, size_t size)
+static void S_report(struct session *s, size_t size)
 {
     struct echo_ipopt_route route, timestamp;
     struct format_reply reply = {&s->outcome, size, NULL, NULL, s->requests, {0, 0}};
@@ -524,7 +523,7 @@ static void session_report(struct session *s, size_t size)
 }
 
 /* t + ms, whole seconds and the rest apart, so that no interval can overflow a long. */
-static struct timespec session_add_ms(struct timespec t, uint64_t ms)
+static struct timespec S_add_ms(struct timespec t, uint64_t ms)
 {
     t.tv_sec += (time_t)(ms / 1000);
     t.tv_nsec += (long)(ms % 1000) * 1000000L;
@@ -536,7 +535,7 @@ static struct timespec session_add_ms(struct timespec t, uint64_t ms)
 }
 
 /* Whether the run ends only by --deadline or a signal: -t, or --deadline without -n. */
-static bool session_unbounded(const struct wping_options *options)
+static bool S_unbounded(const struct wping_options *options)
 {
     return options->forever || (options->deadline_ms > 0 && !options->count_given);
 }
@@ -544,7 +543,7 @@ static bool session_unbounded(const struct wping_options *options)
 /* The requests, on ping.exe's schedule (DESIGN C5): the first at once, then one every
  * --interval (a second by default) from the previous scheduled send; when an outcome comes
  * later than that, the next request goes right after it. No wait after the last. */
-static void session_loop(struct session *s)
+static void S_loop(struct session *s)
 {
     const struct wping_options *options = s->options;
     struct echo_request request;
@@ -565,37 +564,37 @@ static void session_loop(struct session *s)
     clock_gettime(CLOCK_MONOTONIC, &next);
     if (options->deadline_ms > 0) {
         s->has_deadline = true;
-        s->deadline = session_add_ms(next, options->deadline_ms);
+        s->deadline = S_add_ms(next, options->deadline_ms);
     }
-    for (uint64_t i = 0; session_unbounded(options) || i < options->count; i++) {
+    for (uint64_t i = 0; S_unbounded(options) || i < options->count; i++) {
         if (i > 0) {
-            next = session_add_ms(next, options->interval_ms);
+            next = S_add_ms(next, options->interval_ms);
             clock_gettime(CLOCK_MONOTONIC, &now);
-            if (session_compare(&next, &now) < 0)
+            if (S_compare(&next, &now) < 0)
                 next = now;
-            session_sleep_until(s, &next);
+            S_sleep_until(s, &next);
         }
-        session_poll_signals(s);
-        if (s->stop != SESSION_RUNNING || session_deadline_passed(s))
+        S_poll_signals(s);
+        if (s->stop != SESSION_RUNNING || S_deadline_passed(s))
             break;
         s->requests++;
-        session_send(s, &request);
+        S_send(s, &request);
         if (!s->done)
             break;
-        session_report(s, options->size);
+        S_report(s, options->size);
         if (s->stop != SESSION_RUNNING)
             break;
     }
 }
 
 /* Blocks SIGINT, SIGQUIT and SIGTERM and catches them; the engine's waits unblock them. */
-static int session_catch_signals(struct session *s)
+static int S_catch_signals(struct session *s)
 {
     struct sigaction action;
     sigset_t ours;
 
     memset(&action, 0, sizeof(action));
-    action.sa_handler = session_on_signal;
+    action.sa_handler = S_on_signal;
     sigemptyset(&action.sa_mask);
     sigemptyset(&ours);
     sigaddset(&ours, SIGINT);
@@ -613,9 +612,9 @@ static int session_catch_signals(struct session *s)
 }
 
 /* The end of the run: statistics, the interruption, the exit status. */
-static int session_finish(struct session *s)
+static int S_finish(struct session *s)
 {
-    struct format_end end = {true, FORMAT_REASON_COMPLETED, session_status(s)};
+    struct format_end end = {true, FORMAT_REASON_COMPLETED, S_status(s)};
     int failed = 0;
 
     if (s->stop == SESSION_STOP_ERROR)
@@ -661,9 +660,9 @@ int session_run(const struct wping_options *options)
                    WPING_MIN_USER_INTERVAL_MS, WPING_MIN_USER_INTERVAL_MS);
         return EXIT_STATUS_ERROR;
     }
-    if (session_resolve(&s) != 0)
+    if (S_resolve(&s) != 0)
         return EXIT_STATUS_ERROR;
-    if (s.family == AF_INET && session_ip_options(&s) != 0)
+    if (s.family == AF_INET && S_ip_options(&s) != 0)
         return EXIT_STATUS_ERROR;
     s.payload = malloc(options->size > 0 ? options->size : 1);
     if (s.json) {
@@ -680,11 +679,11 @@ int session_run(const struct wping_options *options)
     for (uint32_t i = 0; i < options->size; i++)
         s.payload[i] = (unsigned char)('a' + i % 23);
 
-    if (session_open(&s) != 0)
+    if (S_open(&s) != 0)
         goto out;
     if (s.handle != NULL)
-        echo_set_notice_callback(s.handle, session_on_notice, &s);
-    if (session_catch_signals(&s) != 0) {
+        echo_set_notice_callback(s.handle, S_on_notice, &s);
+    if (S_catch_signals(&s) != 0) {
         diag_error(s.json, DIAG_SYSTEM, "wping: cannot catch signals: %s", strerror(errno));
         goto out;
     }
@@ -699,7 +698,7 @@ int session_run(const struct wping_options *options)
     target.tos = options->tos;
     target.timeout_ms = options->timeout_ms;
     target.interval_ms = options->interval_ms;
-    target.count = session_unbounded(options) ? 0 : options->count;
+    target.count = S_unbounded(options) ? 0 : options->count;
     target.deadline_ms = options->deadline_ms;
     target.has_socket = s.handle != NULL;
     target.socket = s.handle != NULL ? echo_socket_kind(s.handle) : ECHO_SOCKET_AUTO;
@@ -707,8 +706,8 @@ int session_run(const struct wping_options *options)
     if (format_begin(s.format, &target) != 0)
         s.stop = SESSION_STOP_OUTPUT;
     else
-        session_loop(&s);
-    status = session_finish(&s);
+        S_loop(&s);
+    status = S_finish(&s);
 
 out:
     echo_close(s.handle);

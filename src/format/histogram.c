@@ -32,7 +32,7 @@ void format_histogram_free(struct format_histogram *histogram)
     free(histogram);
 }
 
-static unsigned histogram_top_bit(uint64_t value)
+static unsigned S_top_bit(uint64_t value)
 {
     unsigned bit = 0;
 
@@ -41,7 +41,7 @@ static unsigned histogram_top_bit(uint64_t value)
     return bit;
 }
 
-static size_t histogram_index(uint64_t ns)
+static size_t S_index(uint64_t ns)
 {
     unsigned k;
 
@@ -49,14 +49,14 @@ static size_t histogram_index(uint64_t ns)
         return (size_t)(ns >> UNIT_BITS);
     if (ns >= (UINT64_C(1) << (TOP_BITS + 1)))
         return BUCKETS - 1;
-    k = histogram_top_bit(ns);
+    k = S_top_bit(ns);
     /* (ns >> (k - SUB_BITS)) is in [SUB_COUNT, 2 * SUB_COUNT): its low bits pick the bucket
      * within the power of two. */
     return SUB_COUNT + (size_t)(k - LINEAR_BITS) * SUB_COUNT +
            (size_t)((ns >> (k - SUB_BITS)) & (SUB_COUNT - 1));
 }
 
-static uint64_t histogram_midpoint(size_t index)
+static uint64_t S_midpoint(size_t index)
 {
     size_t octave, sub;
     unsigned shift;
@@ -71,7 +71,7 @@ static uint64_t histogram_midpoint(size_t index)
 
 void format_histogram_add(struct format_histogram *histogram, uint64_t rtt_ns)
 {
-    histogram->count[histogram_index(rtt_ns)]++;
+    histogram->count[S_index(rtt_ns)]++;
     histogram->total++;
 }
 
@@ -84,7 +84,7 @@ uint64_t format_histogram_rank(const struct format_histogram *histogram, uint64_
     for (size_t i = 0; i < BUCKETS; i++) {
         seen += histogram->count[i];
         if (seen >= rank)
-            return histogram_midpoint(i);
+            return S_midpoint(i);
     }
     return 0;
 }

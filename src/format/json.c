@@ -32,7 +32,7 @@ struct json {
     struct json_buf buf;
 };
 
-static void json_reserve(struct json_buf *b, size_t more)
+static void S_reserve(struct json_buf *b, size_t more)
 {
     size_t capacity;
     char *data;
@@ -51,9 +51,9 @@ static void json_reserve(struct json_buf *b, size_t more)
     b->capacity = capacity;
 }
 
-static void json_raw(struct json_buf *b, const char *text, size_t length)
+static void S_raw(struct json_buf *b, const char *text, size_t length)
 {
-    json_reserve(b, length);
+    S_reserve(b, length);
     if (b->failed)
         return;
     memcpy(b->data + b->length, text, length);
@@ -61,8 +61,7 @@ static void json_raw(struct json_buf *b, const char *text, size_t length)
     b->data[b->length] = '\0';
 }
 
-__attribute__((format(printf, 2, 3))) static void json_printf(struct json_buf *b, const char *fmt,
-                                                              ...)
+__attribute__((format(printf, 2, 3))) static void S_printf(struct json_buf *b, const char *fmt, ...)
 {
     char small[128];
     va_list ap;
@@ -76,10 +75,10 @@ __attribute__((format(printf, 2, 3))) static void json_printf(struct json_buf *b
         return;
     }
     if ((size_t)length < sizeof(small)) {
-        json_raw(b, small, (size_t)length);
+        S_raw(b, small, (size_t)length);
         return;
     }
-    json_reserve(b, (size_t)length);
+    S_reserve(b, (size_t)length);
     if (b->failed)
         return;
     va_start(ap, fmt);
@@ -89,7 +88,7 @@ __attribute__((format(printf, 2, 3))) static void json_printf(struct json_buf *b
 }
 
 /* The length of the well-formed UTF-8 sequence at s (1..4), or 0 when it is not one. */
-static size_t json_utf8_length(const unsigned char *s)
+static size_t S_utf8_length(const unsigned char *s)
 {
     size_t length, i;
     uint32_t code;
@@ -122,99 +121,99 @@ static size_t json_utf8_length(const unsigned char *s)
 
 /* A JSON string. Bytes that are not UTF-8 (a target typed in another encoding) become
  * U+FFFD, so that every line stays valid JSON. */
-static void json_string(struct json_buf *b, const char *text)
+static void S_string(struct json_buf *b, const char *text)
 {
     const unsigned char *s = (const unsigned char *)text;
 
-    json_raw(b, "\"", 1);
+    S_raw(b, "\"", 1);
     while (*s != '\0') {
-        size_t length = json_utf8_length(s);
+        size_t length = S_utf8_length(s);
 
         if (length == 0) {
-            json_raw(b, "\\ufffd", 6);
+            S_raw(b, "\\ufffd", 6);
             s++;
         } else if (*s == '"' || *s == '\\') {
-            json_printf(b, "\\%c", *s);
+            S_printf(b, "\\%c", *s);
             s++;
         } else if (*s == '\n') {
-            json_raw(b, "\\n", 2);
+            S_raw(b, "\\n", 2);
             s++;
         } else if (*s == '\t') {
-            json_raw(b, "\\t", 2);
+            S_raw(b, "\\t", 2);
             s++;
         } else if (*s < 0x20 || *s == 0x7f) {
-            json_printf(b, "\\u%04x", *s);
+            S_printf(b, "\\u%04x", *s);
             s++;
         } else {
-            json_raw(b, (const char *)s, length);
+            S_raw(b, (const char *)s, length);
             s += length;
         }
     }
-    json_raw(b, "\"", 1);
+    S_raw(b, "\"", 1);
 }
 
-static void json_open(struct json_buf *b, const char *type)
+static void S_open(struct json_buf *b, const char *type)
 {
     b->length = 0;
     b->failed = false;
-    json_raw(b, "{\"type\":", 8);
-    json_string(b, type);
+    S_raw(b, "{\"type\":", 8);
+    S_string(b, type);
     b->first = false;
 }
 
-static void json_key(struct json_buf *b, const char *key)
+static void S_key(struct json_buf *b, const char *key)
 {
     if (!b->first)
-        json_raw(b, ",", 1);
+        S_raw(b, ",", 1);
     b->first = false;
-    json_string(b, key);
-    json_raw(b, ":", 1);
+    S_string(b, key);
+    S_raw(b, ":", 1);
 }
 
-static void json_null(struct json_buf *b, const char *key)
+static void S_null(struct json_buf *b, const char *key)
 {
-    json_key(b, key);
-    json_raw(b, "null", 4);
+    S_key(b, key);
+    S_raw(b, "null", 4);
 }
 
-static void json_text(struct json_buf *b, const char *key, const char *value)
+static void S_text(struct json_buf *b, const char *key, const char *value)
 {
-    json_key(b, key);
+    S_key(b, key);
     if (value == NULL)
-        json_raw(b, "null", 4);
+        S_raw(b, "null", 4);
     else
-        json_string(b, value);
+        S_string(b, value);
 }
 
-static void json_uint(struct json_buf *b, const char *key, uint64_t value)
+static void S_uint(struct json_buf *b, const char *key, uint64_t value)
 {
-    json_key(b, key);
-    json_printf(b, "%" PRIu64, value);
+    S_key(b, key);
+    S_printf(b, "%" PRIu64, value);
 }
 
-static void json_int(struct json_buf *b, const char *key, long long value)
+static void S_int(struct json_buf *b, const char *key, long long value)
 {
-    json_key(b, key);
-    json_printf(b, "%lld", value);
+    S_key(b, key);
+    S_printf(b, "%lld", value);
 }
 
-static void json_bool(struct json_buf *b, const char *key, bool value)
+static void S_bool(struct json_buf *b, const char *key, bool value)
 {
-    json_key(b, key);
-    json_raw(b, value ? "true" : "false", value ? 4 : 5);
+    S_key(b, key);
+    S_raw(b, value ? "true" : "false", value ? 4 : 5);
 }
 
 /* Milliseconds with microsecond precision (0.042), rounded to the nearest microsecond. */
-static void json_ms(struct json_buf *b, const char *key, double ns)
+static void S_ms(struct json_buf *b, const char *key, double ns)
 {
     uint64_t us = ns <= 0 ? 0 : (uint64_t)(ns / 1000.0 + 0.5);
 
-    json_key(b, key);
-    json_printf(b, "%" PRIu64 ".%03" PRIu64, us / 1000u, us % 1000u);
+    S_key(b, key);
+    S_printf(b, "%" PRIu64 ".%03" PRIu64, us / 1000u, us % 1000u);
 }
 
 /* The shortest fixed-point text that reads back as the same double. */
-static void json_exact(struct json_buf *b, const char *key, double value)
+static void S_exact(struct json_buf *b, const char *key, double value)
 {
     char text[64];
 
@@ -223,28 +222,27 @@ static void json_exact(struct json_buf *b, const char *key, double value)
         if (strtod(text, NULL) == value)
             break;
     }
-    json_key(b, key);
-    json_raw(b, text, strlen(text));
+    S_key(b, key);
+    S_raw(b, text, strlen(text));
 }
 
 /* RFC 3339 UTC with microseconds: 2026-11-21T12:04:33.123456Z. */
-static void json_time(struct json_buf *b, const char *key, const struct timespec *at)
+static void S_time(struct json_buf *b, const char *key, const struct timespec *at)
 {
     struct tm utc;
     time_t seconds = at->tv_sec;
     char date[32];
 
-    json_key(b, key);
+    S_key(b, key);
     if (gmtime_r(&seconds, &utc) == NULL) {
-        json_raw(b, "null", 4);
+        S_raw(b, "null", 4);
         return;
     }
     strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &utc);
-    json_printf(b, "\"%s.%06ldZ\"", date, at->tv_nsec / 1000L);
+    S_printf(b, "\"%s.%06ldZ\"", date, at->tv_nsec / 1000L);
 }
 
-static void json_address(struct json_buf *b, const char *key,
-                         const struct sockaddr_storage *address)
+static void S_address(struct json_buf *b, const char *key, const struct sockaddr_storage *address)
 {
     char text[NI_MAXHOST];
     socklen_t length =
@@ -253,60 +251,60 @@ static void json_address(struct json_buf *b, const char *key,
     if (address->ss_family == AF_UNSPEC ||
         getnameinfo((const struct sockaddr *)address, length, text, sizeof(text), NULL, 0,
                     NI_NUMERICHOST) != 0) {
-        json_null(b, key);
+        S_null(b, key);
         return;
     }
-    json_text(b, key, text);
+    S_text(b, key, text);
 }
 
-static void json_ipv4(struct json_buf *b, uint32_t address)
+static void S_ipv4(struct json_buf *b, uint32_t address)
 {
     char text[INET_ADDRSTRLEN] = "";
 
     inet_ntop(AF_INET, &address, text, sizeof(text));
-    json_string(b, text);
+    S_string(b, text);
 }
 
 /* "route": ["198.18.1.1", ...] */
-static void json_route(struct json_buf *b, const struct echo_ipopt_route *route)
+static void S_route(struct json_buf *b, const struct echo_ipopt_route *route)
 {
-    json_key(b, "route");
-    json_raw(b, "[", 1);
+    S_key(b, "route");
+    S_raw(b, "[", 1);
     for (unsigned i = 0; i < route->count; i++) {
         if (i > 0)
-            json_raw(b, ",", 1);
-        json_ipv4(b, route->address[i]);
+            S_raw(b, ",", 1);
+        S_ipv4(b, route->address[i]);
     }
-    json_raw(b, "]", 1);
+    S_raw(b, "]", 1);
 }
 
 /* "ip_timestamps": {"entries": [{"address": ..., "ms": ...}], "overflow": N} */
-static void json_ip_timestamps(struct json_buf *b, const struct echo_ipopt_route *stamps)
+static void S_ip_timestamps(struct json_buf *b, const struct echo_ipopt_route *stamps)
 {
-    json_key(b, "ip_timestamps");
-    json_raw(b, "{\"entries\":[", 12);
+    S_key(b, "ip_timestamps");
+    S_raw(b, "{\"entries\":[", 12);
     for (unsigned i = 0; i < stamps->count; i++) {
-        json_raw(b, i > 0 ? ",{" : "{", i > 0 ? 2 : 1);
+        S_raw(b, i > 0 ? ",{" : "{", i > 0 ? 2 : 1);
         b->first = true;
         if (stamps->has_address) {
-            json_key(b, "address");
-            json_ipv4(b, stamps->address[i]);
+            S_key(b, "address");
+            S_ipv4(b, stamps->address[i]);
         } else {
-            json_null(b, "address");
+            S_null(b, "address");
         }
-        json_uint(b, "ms", stamps->timestamp[i]);
-        json_raw(b, "}", 1);
+        S_uint(b, "ms", stamps->timestamp[i]);
+        S_raw(b, "}", 1);
     }
-    json_raw(b, "]", 1);
+    S_raw(b, "]", 1);
     b->first = false;
-    json_uint(b, "overflow", stamps->overflow);
-    json_raw(b, "}", 1);
+    S_uint(b, "overflow", stamps->overflow);
+    S_raw(b, "}", 1);
 }
 
 /* Ends the object and writes the line, flushed. */
-static int json_emit(FILE *out, struct json_buf *b)
+static int S_emit(FILE *out, struct json_buf *b)
 {
-    json_raw(b, "}\n", 2);
+    S_raw(b, "}\n", 2);
     if (b->failed) {
         errno = ENOMEM;
         return -1;
@@ -316,47 +314,47 @@ static int json_emit(FILE *out, struct json_buf *b)
     return 0;
 }
 
-static int json_begin(struct format *self, const struct format_target *target)
+static int S_begin(struct format *self, const struct format_target *target)
 {
     struct json *json = (struct json *)self;
     struct json_buf *b = &json->buf;
 
     json->family = target->family;
-    json_open(b, "start");
-    json_uint(b, "schema_version", JSON_SCHEMA_VERSION);
-    json_time(b, "timestamp", &target->started);
-    json_text(b, "target", target->typed);
-    json_text(b, "name", target->name);
-    json_text(b, "address", target->address);
-    json_uint(b, "family", target->family == AF_INET6 ? 6 : 4);
-    json_uint(b, "size", target->size);
+    S_open(b, "start");
+    S_uint(b, "schema_version", JSON_SCHEMA_VERSION);
+    S_time(b, "timestamp", &target->started);
+    S_text(b, "target", target->typed);
+    S_text(b, "name", target->name);
+    S_text(b, "address", target->address);
+    S_uint(b, "family", target->family == AF_INET6 ? 6 : 4);
+    S_uint(b, "size", target->size);
     if (target->ttl > 0)
-        json_int(b, "ttl", target->ttl);
+        S_int(b, "ttl", target->ttl);
     else
-        json_null(b, "ttl");
+        S_null(b, "ttl");
     if (target->tos >= 0)
-        json_int(b, "tos", target->tos);
+        S_int(b, "tos", target->tos);
     else
-        json_null(b, "tos");
-    json_uint(b, "timeout_ms", target->timeout_ms);
-    json_uint(b, "interval_ms", target->interval_ms);
+        S_null(b, "tos");
+    S_uint(b, "timeout_ms", target->timeout_ms);
+    S_uint(b, "interval_ms", target->interval_ms);
     if (target->count > 0)
-        json_uint(b, "count", target->count);
+        S_uint(b, "count", target->count);
     else
-        json_null(b, "count");
+        S_null(b, "count");
     if (target->deadline_ms > 0)
-        json_uint(b, "deadline_ms", target->deadline_ms);
+        S_uint(b, "deadline_ms", target->deadline_ms);
     else
-        json_null(b, "deadline_ms");
-    json_text(b, "source", target->source);
+        S_null(b, "deadline_ms");
+    S_text(b, "source", target->source);
     if (!target->has_socket)
-        json_null(b, "socket");
+        S_null(b, "socket");
     else
-        json_text(b, "socket", target->socket == ECHO_SOCKET_RAW ? "raw" : "dgram");
-    return json_emit(json->out, b);
+        S_text(b, "socket", target->socket == ECHO_SOCKET_RAW ? "raw" : "dgram");
+    return S_emit(json->out, b);
 }
 
-static const char *json_outcome_type(const struct format_reply *reply)
+static const char *S_outcome_type(const struct format_reply *reply)
 {
     switch (format_classify(reply->outcome)) {
     case FORMAT_CLASS_SUCCESS:
@@ -371,7 +369,7 @@ static const char *json_outcome_type(const struct format_reply *reply)
     return "send_failure";
 }
 
-static int json_outcome(struct format *self, const struct format_reply *reply)
+static int S_outcome(struct format *self, const struct format_reply *reply)
 {
     struct json *json = (struct json *)self;
     struct json_buf *b = &json->buf;
@@ -380,46 +378,46 @@ static int json_outcome(struct format *self, const struct format_reply *reply)
     char line[NI_MAXHOST + 128];
     const char *name;
 
-    json_open(b, json_outcome_type(reply));
-    json_uint(b, "seq", reply->request);
-    json_uint(b, "icmp_seq", outcome->sequence);
-    json_time(b, "timestamp", &outcome->sent_at);
-    json_uint(b, "status", outcome->status);
-    json_text(b, "status_name", echo_status_name(outcome->status, json->family));
+    S_open(b, S_outcome_type(reply));
+    S_uint(b, "seq", reply->request);
+    S_uint(b, "icmp_seq", outcome->sequence);
+    S_time(b, "timestamp", &outcome->sent_at);
+    S_uint(b, "status", outcome->status);
+    S_text(b, "status_name", echo_status_name(outcome->status, json->family));
     format_outcome_line(reply, json->family, line, sizeof(line));
-    json_text(b, "message", line);
+    S_text(b, "message", line);
     if (class == FORMAT_CLASS_SUCCESS || class == FORMAT_CLASS_ICMP_ERROR)
-        json_address(b, "responder", &outcome->responder);
+        S_address(b, "responder", &outcome->responder);
     else
-        json_null(b, "responder");
+        S_null(b, "responder");
     if (class == FORMAT_CLASS_SUCCESS)
-        json_uint(b, "bytes", outcome->data_len);
+        S_uint(b, "bytes", outcome->data_len);
     else
-        json_null(b, "bytes");
+        S_null(b, "bytes");
     if ((class == FORMAT_CLASS_SUCCESS || class == FORMAT_CLASS_ICMP_ERROR) && outcome->ttl >= 0)
-        json_int(b, "ttl", outcome->ttl);
+        S_int(b, "ttl", outcome->ttl);
     else
-        json_null(b, "ttl");
+        S_null(b, "ttl");
     if (class == FORMAT_CLASS_SUCCESS || class == FORMAT_CLASS_ICMP_ERROR)
-        json_ms(b, "rtt_ms", (double)outcome->rtt_ns);
+        S_ms(b, "rtt_ms", (double)outcome->rtt_ns);
     else
-        json_null(b, "rtt_ms");
+        S_null(b, "rtt_ms");
     if (class == FORMAT_CLASS_SUCCESS && format_is_corrupt(outcome, reply->sent_size)) {
-        json_uint(b, "sent_bytes", reply->sent_size);
-        json_bool(b, "payload_match", outcome->data_match && outcome->data_len == reply->sent_size);
+        S_uint(b, "sent_bytes", reply->sent_size);
+        S_bool(b, "payload_match", outcome->data_match && outcome->data_len == reply->sent_size);
     }
     if (class == FORMAT_CLASS_LOCAL) {
         name = outcome->send_errno != 0 ? strerrorname_np(outcome->send_errno) : NULL;
-        json_text(b, "errno", name);
+        S_text(b, "errno", name);
     }
     if (class == FORMAT_CLASS_SUCCESS && reply->route != NULL)
-        json_route(b, reply->route);
+        S_route(b, reply->route);
     if (class == FORMAT_CLASS_SUCCESS && reply->timestamp != NULL)
-        json_ip_timestamps(b, reply->timestamp);
-    return json_emit(json->out, b);
+        S_ip_timestamps(b, reply->timestamp);
+    return S_emit(json->out, b);
 }
 
-static int json_notice(struct format *self, const struct format_notice *event)
+static int S_notice(struct format *self, const struct format_notice *event)
 {
     struct json *json = (struct json *)self;
     struct json_buf *b = &json->buf;
@@ -430,37 +428,37 @@ static int json_notice(struct format *self, const struct format_notice *event)
         [ECHO_NOTICE_MALFORMED] = "malformed",
     };
 
-    json_open(b, types[notice->kind]);
+    S_open(b, types[notice->kind]);
     if (event->request > 0)
-        json_uint(b, "seq", event->request);
+        S_uint(b, "seq", event->request);
     else
-        json_null(b, "seq");
-    json_uint(b, "icmp_seq", notice->sequence);
-    json_time(b, "timestamp", &event->received_at);
+        S_null(b, "seq");
+    S_uint(b, "icmp_seq", notice->sequence);
+    S_time(b, "timestamp", &event->received_at);
     /* Duplicates and late replies are echo replies; a malformed packet has no status. */
     if (notice->kind == ECHO_NOTICE_MALFORMED) {
-        json_null(b, "status");
-        json_null(b, "status_name");
+        S_null(b, "status");
+        S_null(b, "status_name");
     } else {
-        json_uint(b, "status", ECHO_SUCCESS);
-        json_text(b, "status_name", echo_status_name(ECHO_SUCCESS, json->family));
+        S_uint(b, "status", ECHO_SUCCESS);
+        S_text(b, "status_name", echo_status_name(ECHO_SUCCESS, json->family));
     }
-    json_null(b, "message"); /* text mode prints no line for them */
-    json_address(b, "responder", &notice->responder);
-    json_uint(b, "bytes", notice->data_len);
+    S_null(b, "message"); /* text mode prints no line for them */
+    S_address(b, "responder", &notice->responder);
+    S_uint(b, "bytes", notice->data_len);
     if (notice->ttl >= 0)
-        json_int(b, "ttl", notice->ttl);
+        S_int(b, "ttl", notice->ttl);
     else
-        json_null(b, "ttl");
+        S_null(b, "ttl");
     if (notice->rtt_ns > 0)
-        json_ms(b, "rtt_ms", (double)notice->rtt_ns);
+        S_ms(b, "rtt_ms", (double)notice->rtt_ns);
     else
-        json_null(b, "rtt_ms");
-    json_bool(b, "payload_match", notice->data_match);
-    return json_emit(json->out, b);
+        S_null(b, "rtt_ms");
+    S_bool(b, "payload_match", notice->data_match);
+    return S_emit(json->out, b);
 }
 
-static const char *json_reason(enum format_reason reason)
+static const char *S_reason(enum format_reason reason)
 {
     switch (reason) {
     case FORMAT_REASON_COMPLETED:
@@ -477,8 +475,8 @@ static const char *json_reason(enum format_reason reason)
     return "sigquit";
 }
 
-static int json_statistics(struct format *self, const struct format_stats *stats,
-                           const struct format_end *end)
+static int S_statistics(struct format *self, const struct format_stats *stats,
+                        const struct format_end *end)
 {
     struct json *json = (struct json *)self;
     struct json_buf *b = &json->buf;
@@ -487,57 +485,57 @@ static int json_statistics(struct format *self, const struct format_stats *stats
 
     format_stats_precise(stats, &precise);
     clock_gettime(CLOCK_REALTIME, &now);
-    json_open(b, end->final ? "summary" : "interim");
-    json_time(b, "timestamp", &now);
-    json_text(b, "reason", json_reason(end->reason));
-    json_uint(b, "sent", stats->sent);
-    json_uint(b, "replies", stats->succeeded - stats->corrupt);
-    json_uint(b, "corrupt", stats->corrupt);
-    json_uint(b, "icmp_errors", stats->icmp_errors);
-    json_uint(b, "timeouts", stats->timeouts);
-    json_uint(b, "send_failures", stats->local_failures);
-    json_uint(b, "duplicates", stats->duplicates);
-    json_uint(b, "late", stats->late);
-    json_uint(b, "malformed", stats->malformed);
-    json_exact(b, "loss_percent", precise.loss_percent);
+    S_open(b, end->final ? "summary" : "interim");
+    S_time(b, "timestamp", &now);
+    S_text(b, "reason", S_reason(end->reason));
+    S_uint(b, "sent", stats->sent);
+    S_uint(b, "replies", stats->succeeded - stats->corrupt);
+    S_uint(b, "corrupt", stats->corrupt);
+    S_uint(b, "icmp_errors", stats->icmp_errors);
+    S_uint(b, "timeouts", stats->timeouts);
+    S_uint(b, "send_failures", stats->local_failures);
+    S_uint(b, "duplicates", stats->duplicates);
+    S_uint(b, "late", stats->late);
+    S_uint(b, "malformed", stats->malformed);
+    S_exact(b, "loss_percent", precise.loss_percent);
     if (precise.has_rtt) {
-        json_key(b, "rtt_ms");
-        json_raw(b, "{", 1);
+        S_key(b, "rtt_ms");
+        S_raw(b, "{", 1);
         b->first = true;
-        json_ms(b, "min", (double)precise.min_ns);
-        json_ms(b, "avg", precise.average_ns);
-        json_ms(b, "max", (double)precise.max_ns);
-        json_ms(b, "stddev", precise.stddev_ns);
+        S_ms(b, "min", (double)precise.min_ns);
+        S_ms(b, "avg", precise.average_ns);
+        S_ms(b, "max", (double)precise.max_ns);
+        S_ms(b, "stddev", precise.stddev_ns);
         if (precise.has_percentiles) {
-            json_ms(b, "median", (double)precise.median_ns);
-            json_ms(b, "p90", (double)precise.p90_ns);
-            json_ms(b, "p99", (double)precise.p99_ns);
+            S_ms(b, "median", (double)precise.median_ns);
+            S_ms(b, "p90", (double)precise.p90_ns);
+            S_ms(b, "p99", (double)precise.p99_ns);
         } else {
-            json_null(b, "median");
-            json_null(b, "p90");
-            json_null(b, "p99");
+            S_null(b, "median");
+            S_null(b, "p90");
+            S_null(b, "p99");
         }
-        json_raw(b, "}", 1);
+        S_raw(b, "}", 1);
     } else {
-        json_null(b, "rtt_ms");
+        S_null(b, "rtt_ms");
     }
     if (precise.has_jitter)
-        json_ms(b, "jitter_ms", precise.jitter_ns);
+        S_ms(b, "jitter_ms", precise.jitter_ns);
     else
-        json_null(b, "jitter_ms");
-    json_int(b, "exit_status", end->exit_status);
-    return json_emit(json->out, b);
+        S_null(b, "jitter_ms");
+    S_int(b, "exit_status", end->exit_status);
+    return S_emit(json->out, b);
 }
 
 /* The reason in the interim or summary object says it all. */
-static int json_interrupt(struct format *self, enum format_interrupt kind)
+static int S_interrupt(struct format *self, enum format_interrupt kind)
 {
     (void)self;
     (void)kind;
     return 0;
 }
 
-static void json_free(struct format *self)
+static void S_free(struct format *self)
 {
     struct json *json = (struct json *)self;
 
@@ -545,13 +543,13 @@ static void json_free(struct format *self)
     free(json);
 }
 
-static const struct format_ops json_ops = {
-    .begin = json_begin,
-    .outcome = json_outcome,
-    .notice = json_notice,
-    .statistics = json_statistics,
-    .interrupt = json_interrupt,
-    .free = json_free,
+static const struct format_ops S_ops = {
+    .begin = S_begin,
+    .outcome = S_outcome,
+    .notice = S_notice,
+    .statistics = S_statistics,
+    .interrupt = S_interrupt,
+    .free = S_free,
 };
 
 struct format *format_json_new(FILE *out)
@@ -560,7 +558,7 @@ struct format *format_json_new(FILE *out)
 
     if (json == NULL)
         return NULL;
-    json->base.ops = &json_ops;
+    json->base.ops = &S_ops;
     json->out = out;
     json->family = AF_INET;
     return &json->base;
@@ -571,11 +569,11 @@ int format_json_error(FILE *err, const char *kind, const char *message, int exit
     struct json_buf b = {0};
     int result;
 
-    json_open(&b, "error");
-    json_text(&b, "kind", kind);
-    json_text(&b, "message", message);
-    json_int(&b, "exit_status", exit_status);
-    result = json_emit(err, &b);
+    S_open(&b, "error");
+    S_text(&b, "kind", kind);
+    S_text(&b, "message", message);
+    S_int(&b, "exit_status", exit_status);
+    result = S_emit(err, &b);
     free(b.data);
     return result;
 }

@@ -29,7 +29,7 @@ uint64_t format_rtt_ms(uint64_t rtt_ns)
     return rtt_ns / 1000000u;
 }
 
-static void stats_add_rtt(struct format_stats *stats, uint64_t rtt_ns)
+static void S_add_rtt(struct format_stats *stats, uint64_t rtt_ns)
 {
     uint64_t ms = format_rtt_ms(rtt_ns);
 
@@ -74,7 +74,7 @@ void format_stats_add(struct format_stats *stats, const struct echo_outcome *out
         stats->succeeded++;
         if (format_is_corrupt(outcome, sent_size))
             stats->corrupt++;
-        stats_add_rtt(stats, outcome->rtt_ns);
+        S_add_rtt(stats, outcome->rtt_ns);
         break;
     case FORMAT_CLASS_ICMP_ERROR:
         stats->received++;
@@ -119,7 +119,7 @@ void format_stats_summarize(const struct format_stats *stats, struct format_summ
 
 /* The value at the nearest rank of `percent` among the successes' RTTs: exact at the first
  * and last rank, else a bucket's midpoint kept within the exact minimum and maximum. */
-static uint64_t stats_percentile(const struct format_stats *stats, unsigned percent)
+static uint64_t S_percentile(const struct format_stats *stats, unsigned percent)
 {
     uint64_t rank = (stats->succeeded * percent + 99) / 100; /* ceil(n * p / 100) */
     uint64_t value;
@@ -139,7 +139,7 @@ static uint64_t stats_percentile(const struct format_stats *stats, unsigned perc
 
 /* Newton's square root: the one libm function the statistics need, and libm alone would
  * cost a few hundred KiB of resident memory in every run. */
-static double stats_sqrt(double x)
+static double S_sqrt(double x)
 {
     if (!(x > 0))
         return 0;
@@ -167,12 +167,12 @@ void format_stats_precise(const struct format_stats *stats, struct format_precis
     precise->min_ns = stats->rtt_ns_min;
     precise->max_ns = stats->rtt_ns_max;
     precise->average_ns = (double)stats->rtt_ns_sum / (double)stats->succeeded;
-    precise->stddev_ns = stats_sqrt(stats->rtt_ns_m2 / (double)stats->succeeded);
+    precise->stddev_ns = S_sqrt(stats->rtt_ns_m2 / (double)stats->succeeded);
     if (stats->histogram != NULL) {
         precise->has_percentiles = true;
-        precise->median_ns = stats_percentile(stats, 50);
-        precise->p90_ns = stats_percentile(stats, 90);
-        precise->p99_ns = stats_percentile(stats, 99);
+        precise->median_ns = S_percentile(stats, 50);
+        precise->p90_ns = S_percentile(stats, 90);
+        precise->p99_ns = S_percentile(stats, 99);
     }
     precise->has_jitter = stats->succeeded > 1;
     precise->jitter_ns = stats->jitter_ns;

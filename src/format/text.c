@@ -20,7 +20,7 @@ struct text {
 };
 
 /* Writes one line and flushes it, so that a pipe sees every line as it happens. */
-__attribute__((format(printf, 2, 3))) static int text_line(struct text *text, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static int S_line(struct text *text, const char *fmt, ...)
 {
     va_list ap;
     int failed;
@@ -33,7 +33,7 @@ __attribute__((format(printf, 2, 3))) static int text_line(struct text *text, co
     return failed ? -1 : 0;
 }
 
-static void text_address(const struct sockaddr_storage *address, char *out, size_t size)
+static void S_address(const struct sockaddr_storage *address, char *out, size_t size)
 {
     socklen_t length =
         address->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
@@ -105,7 +105,7 @@ const char *format_status_text(uint32_t status)
 
 /* The line for a request that never left: ping.exe tells a firewall refusal ("General
  * failure."), a too-big packet and every other send error apart. */
-static const char *text_local_failure(const struct echo_outcome *outcome)
+static const char *S_local_failure(const struct echo_outcome *outcome)
 {
     const char *status_text;
 
@@ -123,7 +123,7 @@ static const char *text_local_failure(const struct echo_outcome *outcome)
     }
 }
 
-static int text_begin(struct format *self, const struct format_target *target)
+static int S_begin(struct format *self, const struct format_target *target)
 {
     struct text *text = (struct text *)self;
     char from[NI_MAXHOST + 8] = "";
@@ -134,19 +134,19 @@ static int text_begin(struct format *self, const struct format_target *target)
     if (target->source != NULL)
         snprintf(from, sizeof(from), " from %s", target->source);
 
-    failed = text_line(text, "%s", "");
+    failed = S_line(text, "%s", "");
     if (target->name != NULL)
-        failed |= text_line(text, "Pinging %s [%s]%s with %zu bytes of data:", target->name,
-                            target->address, from, target->size);
+        failed |= S_line(text, "Pinging %s [%s]%s with %zu bytes of data:", target->name,
+                         target->address, from, target->size);
     else
-        failed |= text_line(text, "Pinging %s%s with %zu bytes of data:", target->address, from,
-                            target->size);
+        failed |= S_line(text, "Pinging %s%s with %zu bytes of data:", target->address, from,
+                         target->size);
     return failed;
 }
 
 /* One option's entries under the reply: "    Route: a ->", then aligned continuation lines. */
-static int text_option_lines(struct text *text, const char *label,
-                             const struct echo_ipopt_route *route)
+static int S_option_lines(struct text *text, const char *label,
+                          const struct echo_ipopt_route *route)
 {
     char lead[32];
     int failed = 0;
@@ -164,7 +164,7 @@ static int text_option_lines(struct text *text, const char *label,
             snprintf(entry, sizeof(entry), "%s : %" PRIu32, address, route->timestamp[i]);
         else
             snprintf(entry, sizeof(entry), "%" PRIu32, route->timestamp[i]);
-        failed |= text_line(text, "%*s%s%s", (int)strlen(lead), i == 0 ? lead : "", entry, arrow);
+        failed |= S_line(text, "%*s%s%s", (int)strlen(lead), i == 0 ? lead : "", entry, arrow);
     }
     return failed;
 }
@@ -177,12 +177,12 @@ int format_outcome_line(const struct format_reply *reply, int family, char *out,
     uint64_t ms;
     const char *status_text;
 
-    text_address(&outcome->responder, responder, sizeof(responder));
+    S_address(&outcome->responder, responder, sizeof(responder));
     switch (format_classify(outcome)) {
     case FORMAT_CLASS_TIMEOUT:
         return snprintf(out, size, "Request timed out.");
     case FORMAT_CLASS_LOCAL:
-        return snprintf(out, size, "%s", text_local_failure(outcome));
+        return snprintf(out, size, "%s", S_local_failure(outcome));
     case FORMAT_CLASS_ICMP_ERROR:
         status_text = format_status_text(outcome->status);
         if (status_text != NULL)
@@ -212,7 +212,7 @@ int format_outcome_line(const struct format_reply *reply, int family, char *out,
 }
 
 /* "[2026-11-21T12:04:33.123+01:00] ": local time with milliseconds and the UTC offset. */
-static void text_stamp(const struct timespec *at, char *out, size_t size)
+static void S_stamp(const struct timespec *at, char *out, size_t size)
 {
     struct tm local;
     time_t seconds = at->tv_sec;
@@ -230,7 +230,7 @@ static void text_stamp(const struct timespec *at, char *out, size_t size)
              offset < 0 ? '-' : '+', (int)(labs(offset) / 60 % 100), (int)(labs(offset) % 60));
 }
 
-static int text_outcome(struct format *self, const struct format_reply *reply)
+static int S_outcome(struct format *self, const struct format_reply *reply)
 {
     struct text *text = (struct text *)self;
     char line[NI_MAXHOST + 128];
@@ -239,27 +239,27 @@ static int text_outcome(struct format *self, const struct format_reply *reply)
 
     format_outcome_line(reply, text->family, line, sizeof(line));
     if (text->flags & FORMAT_TEXT_TIMESTAMP)
-        text_stamp(&reply->known_at, stamp, sizeof(stamp));
-    failed = text_line(text, "%s%s", stamp, line);
+        S_stamp(&reply->known_at, stamp, sizeof(stamp));
+    failed = S_line(text, "%s%s", stamp, line);
     if (format_classify(reply->outcome) != FORMAT_CLASS_SUCCESS)
         return failed;
     if (reply->route != NULL && reply->route->count > 0)
-        failed |= text_option_lines(text, "Route", reply->route);
+        failed |= S_option_lines(text, "Route", reply->route);
     if (reply->timestamp != NULL && reply->timestamp->count > 0)
-        failed |= text_option_lines(text, "Timestamp", reply->timestamp);
+        failed |= S_option_lines(text, "Timestamp", reply->timestamp);
     return failed;
 }
 
 /* ping.exe prints nothing for duplicate, late or malformed replies. */
-static int text_notice(struct format *self, const struct format_notice *notice)
+static int S_notice(struct format *self, const struct format_notice *notice)
 {
     (void)self;
     (void)notice;
     return 0;
 }
 
-static int text_statistics(struct format *self, const struct format_stats *stats,
-                           const struct format_end *end)
+static int S_statistics(struct format *self, const struct format_stats *stats,
+                        const struct format_end *end)
 {
     struct text *text = (struct text *)self;
     struct format_summary summary;
@@ -269,48 +269,48 @@ static int text_statistics(struct format *self, const struct format_stats *stats
     if (stats->sent == 0)
         return 0;
     format_stats_summarize(stats, &summary);
-    failed = text_line(text, "%s", "");
-    failed |= text_line(text, "Ping statistics for %s:", text->address);
-    failed |= text_line(text,
-                        "    Packets: Sent = %" PRIu64 ", Received = %" PRIu64 ", Lost = %" PRIu64
-                        " (%u%% loss),",
-                        summary.sent, summary.received, summary.lost, summary.loss_percent);
+    failed = S_line(text, "%s", "");
+    failed |= S_line(text, "Ping statistics for %s:", text->address);
+    failed |= S_line(text,
+                     "    Packets: Sent = %" PRIu64 ", Received = %" PRIu64 ", Lost = %" PRIu64
+                     " (%u%% loss),",
+                     summary.sent, summary.received, summary.lost, summary.loss_percent);
     if (summary.has_rtt) {
-        failed |= text_line(text, "Approximate round trip times in milli-seconds:");
-        failed |= text_line(
+        failed |= S_line(text, "Approximate round trip times in milli-seconds:");
+        failed |= S_line(
             text, "    Minimum = %" PRIu64 "ms, Maximum = %" PRIu64 "ms, Average = %" PRIu64 "ms",
             summary.min_ms, summary.max_ms, summary.average_ms);
     }
     return failed;
 }
 
-static int text_interrupt(struct format *self, enum format_interrupt kind)
+static int S_interrupt(struct format *self, enum format_interrupt kind)
 {
     struct text *text = (struct text *)self;
 
     switch (kind) {
     case FORMAT_CONTROL_C:
-        return text_line(text, "Control-C");
+        return S_line(text, "Control-C");
     case FORMAT_CONTROL_BREAK:
-        return text_line(text, "Control-Break");
+        return S_line(text, "Control-Break");
     case FORMAT_TERMINATED:
         break;
     }
     return 0;
 }
 
-static void text_free(struct format *self)
+static void S_free(struct format *self)
 {
     free(self);
 }
 
-static const struct format_ops text_ops = {
-    .begin = text_begin,
-    .outcome = text_outcome,
-    .notice = text_notice,
-    .statistics = text_statistics,
-    .interrupt = text_interrupt,
-    .free = text_free,
+static const struct format_ops S_ops = {
+    .begin = S_begin,
+    .outcome = S_outcome,
+    .notice = S_notice,
+    .statistics = S_statistics,
+    .interrupt = S_interrupt,
+    .free = S_free,
 };
 
 struct format *format_text_new(FILE *out, unsigned flags)
@@ -319,7 +319,7 @@ struct format *format_text_new(FILE *out, unsigned flags)
 
     if (text == NULL)
         return NULL;
-    text->base.ops = &text_ops;
+    text->base.ops = &S_ops;
     text->out = out;
     text->flags = flags;
     text->family = AF_INET;
