@@ -93,7 +93,8 @@ static void check_ok(const struct command_line *line, const struct wping_options
         size_t length = strlen(o->compartment);
         FUZZ_CHECK(length >= 1 && length <= 15);
     }
-    /* DESIGN C10: a forced family is the implied one; options of one family rule out the other. */
+    /* docs/design.md, Address family: a forced family is the implied one; options of one family
+     * rule out the other. */
     FUZZ_CHECK(o->family == WPING_FAMILY_ANY || o->implied_family == o->family);
     bool ipv4_only = o->dont_fragment || o->tos != -1 || o->record_route != 0 ||
                      o->timestamp != 0 || o->route_kind != WPING_ROUTE_NONE;

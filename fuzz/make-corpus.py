@@ -14,7 +14,7 @@ import struct
 HERE = pathlib.Path(__file__).resolve().parent
 CORPUS = HERE / "corpus"
 
-PATTERN = b"abcdefghijklmnopqrstuvw"  # what wping sends (DESIGN C7)
+PATTERN = b"abcdefghijklmnopqrstuvw"  # what wping sends (docs/design.md, Payload)
 CLIENT = bytes([198, 18, 0, 2])
 ROUTER = bytes([198, 18, 0, 1])
 SERVER = bytes([198, 18, 1, 2])

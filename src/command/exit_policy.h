@@ -1,8 +1,8 @@
 /*
- * Exit policies: how many echo replies a run needs for exit status 0 (--require) and how much
- * loss it may have (--max-loss). The zero-initialised policy is DESIGN C4: exit 0 when at least
- * one echo reply came back. An echo reply is any success, corrupt ones included; ICMP errors,
- * timeouts and send failures are lost.
+ * Exit policies: how many echo replies a run needs for exit status 0 (--require) and how much loss
+ * it may have (--max-loss). The zero-initialised policy is the default rule of docs/design.md (Exit
+ * status): exit 0 when at least one echo reply came back. An echo reply is any success, corrupt
+ * ones included; ICMP errors, timeouts and send failures are lost.
  */
 #ifndef WPING_EXIT_POLICY_H
 #define WPING_EXIT_POLICY_H

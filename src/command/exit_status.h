@@ -1,6 +1,6 @@
 /*
- * The exit status of wping (DESIGN C4), named once. Unlike ping.exe, ICMP error replies such
- * as "Destination host unreachable" do not count as a reply, and an interrupted run (Ctrl-C,
+ * The exit status of wping (wping(1), EXIT STATUS), named once. Unlike ping.exe, ICMP error replies
+ * such as "Destination host unreachable" do not count as a reply, and an interrupted run (Ctrl-C,
  * SIGTERM) still ends by these rules rather than by the signal.
  */
 #ifndef WPING_EXIT_STATUS_H

@@ -483,7 +483,8 @@ static bool S_settle_target(struct parser *p)
     return true;
 }
 
-/* DESIGN C10: decide the family the command line fixes, and report contradictions. */
+/* docs/design.md, Address family: decide the family the command line fixes, and report
+ * contradictions. */
 static bool S_settle_family(struct parser *p)
 {
     struct wping_options *o = p->options;

@@ -57,9 +57,10 @@ struct wping_options {
     const char *compartment;         /* -c: interface or VRF name; NULL = none */
     enum wping_family_choice family; /* -4 / -6 */
     /*
-     * The family the command line fixes, by DESIGN C10: -4/-6, else the family of a literal -S
-     * address, else that of a literal target, else IPv4 for the IPv4-only options (-f -v -r -s
-     * -j -k) or IPv6 for -R; WPING_FAMILY_ANY leaves it to the resolver's first answer.
+     * The family the command line fixes, by docs/design.md (Address family): -4/-6, else the family
+     * of a literal -S address, else that of a literal target, else IPv4 for the IPv4-only options
+     * (-f -v -r -s -j -k) or IPv6 for -R; WPING_FAMILY_ANY leaves it to the resolver's first
+     * answer.
      */
     enum wping_family_choice implied_family;
 

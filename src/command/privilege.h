@@ -1,6 +1,6 @@
 /*
- * Privileges (DESIGN C14). wping may run with CAP_NET_RAW in its permitted set (the file
- * capability cap_net_raw+p), as root, or set-user-ID root. It holds no effective privilege
+ * Privileges (docs/design.md, Privileges). wping may run with CAP_NET_RAW in its permitted set (the
+ * file capability cap_net_raw+p), as root, or set-user-ID root. It holds no effective privilege
  * except while opening its ICMP socket, and none at all afterwards:
  *
  *   privilege_suspend()  at start: empty the effective set; a set-user-ID process runs with

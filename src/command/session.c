@@ -126,8 +126,8 @@ static int S_lookup(const char *host, int family, bool numeric_only,
     return 0;
 }
 
-/* The family the command line fixes (DESIGN C10, worked out by the parser); AF_UNSPEC
- * leaves it to the resolver's first answer. */
+/* The family the command line fixes (docs/design.md, Address family; worked out by the parser);
+ * AF_UNSPEC leaves it to the resolver's first answer. */
 static int S_family(const struct wping_options *options)
 {
     switch (options->implied_family) {
@@ -540,8 +540,8 @@ static bool S_unbounded(const struct wping_options *options)
     return options->forever || (options->deadline_ms > 0 && !options->count_given);
 }
 
-/* The requests, on ping.exe's schedule (DESIGN C5): the first at once, then one every
- * --interval (a second by default) from the previous scheduled send; when an outcome comes
+/* The requests, on ping.exe's schedule (docs/design.md, Schedule): the first at once, then one
+ * every --interval (a second by default) from the previous scheduled send; when an outcome comes
  * later than that, the next request goes right after it. No wait after the last. */
 static void S_loop(struct session *s)
 {
@@ -675,7 +675,7 @@ int session_run(const struct wping_options *options)
         diag_error(s.json, DIAG_SYSTEM, "wping: out of memory");
         goto out;
     }
-    /* ping.exe's payload: the letters a to w, over and over (DESIGN C7). */
+    /* ping.exe's payload: the letters a to w, over and over (docs/design.md, Payload). */
     for (uint32_t i = 0; i < options->size; i++)
         s.payload[i] = (unsigned char)('a' + i % 23);
 

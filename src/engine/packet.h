@@ -72,7 +72,7 @@ bool packet_parse_quoted_echo(int family, const uint8_t *buffer, size_t length,
                               uint16_t *identifier, uint16_t *sequence);
 
 /*
- * The IP_STATUS for an ICMP error type and code (reference icmpapi.md §10.1 and §10.2), or 0
+ * The IP_STATUS for an ICMP error type and code (docs/design.md, ICMP errors and IP_STATUS), or 0
  * for messages an echo request never ends on (redirects, unknown types).
  */
 uint32_t packet_error_status(int family, uint8_t type, uint8_t code);

@@ -1,4 +1,4 @@
-/* The ping.exe text formatter (reference/pingexe.md §2 and §7). */
+/* The ping.exe text formatter (wping(1), OUTPUT). */
 #include "format.h"
 
 #include <arpa/inet.h>

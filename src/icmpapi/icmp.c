@@ -333,7 +333,8 @@ static uint32_t S_local_status(const struct send_args *a, NTSTATUS *io_status)
     return IP_SUCCESS;
 }
 
-/* Validation in the order of the reference (§7); then open, start, and wait or hand over. */
+/* Validation in the order of Windows (docs/design.md, Win32 validation order); then open, start,
+ * and wait or hand over. */
 static DWORD S_send(const struct send_args *a)
 {
     size_t header = a->family == AF_INET ? sizeof(ICMP_ECHO_REPLY) : sizeof(ICMPV6_ECHO_REPLY);

@@ -24,7 +24,7 @@ setup_file() {
         return
     fi
     # The forms below must succeed; first make sure plain ping of loopback can (ICMP sockets
-    # may be refused to this user: DESIGN C14).
+    # may be refused to this user: docs/design.md, Privileges).
     local err
     if ! err=$(timeout 10 "$WPING" -n 1 -w 1000 127.0.0.1 2>&1 >/dev/null); then
         skip_or_fail "wping cannot ping 127.0.0.1 here: $err"

@@ -3,7 +3,7 @@
 # errors from the router (nftables rejects, special routes, TTL 1, a small MTU) and from the
 # fake host (the errors nftables cannot make), local send failures, and the requests the
 # engine refuses before sending. Both socket kinds, both families where the family has the
-# condition. The mapping is reference/icmpapi.md §10.
+# condition. The mapping: docs/design.md, ICMP errors and IP_STATUS.
 
 load engine_common
 
@@ -299,7 +299,7 @@ assert_error_table() {
     done
 }
 
-# ICMPv4 type/code → status, reference/icmpapi.md §10.1.
+# ICMPv4 type/code → status (packet_error_status, src/engine/packet.c).
 IPV4_ERRORS=(
     "3/0 11002 IP_DEST_NET_UNREACHABLE"
     "3/1 11003 IP_DEST_HOST_UNREACHABLE"
@@ -323,7 +323,7 @@ IPV4_ERRORS=(
     "4/0 11016 IP_SOURCE_QUENCH"
 )
 
-# ICMPv6 type/code → status, reference/icmpapi.md §10.2.
+# ICMPv6 type/code → status (packet_error_status, src/engine/packet.c).
 IPV6_ERRORS=(
     "1/0 11002 IP_DEST_NO_ROUTE"
     "1/1 11004 IP_DEST_PROHIBITED"

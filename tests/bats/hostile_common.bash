@@ -82,7 +82,7 @@ hostile_reply() {
 }
 
 # The whole masked stdout of a run to TARGET with SIZE-byte requests whose lines are given,
-# statistics worked out from them by ping.exe's rules (DESIGN C6, C8): every "Reply from" line
+# statistics worked out from them by ping.exe's rules (docs/design.md, Statistics): every "Reply from" line
 # is received, echo replies ("bytes=" or "time=") are successes and bring the round-trip block.
 # hostile_expected TARGET SIZE LINE...
 hostile_expected() {

@@ -58,7 +58,7 @@ wping=141"
 
 @test "with SIGPIPE ignored, a reader that left ends the run at the next line with exit 2" {
     # Some parents (CI runners, daemons) leave SIGPIPE ignored for their children: wping then
-    # sees EPIPE, says so and exits 2 like any other write failure (DESIGN C4).
+    # sees EPIPE, says so and exits 2 like any other write failure (docs/design.md, Exit status).
     in_client 'trap "" PIPE; "$1" -t 127.0.0.1 | head -n 2 >/dev/null; echo "wping=${PIPESTATUS[0]}"'
     assert_success
     assert_output "wping=2"

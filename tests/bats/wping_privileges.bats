@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Privileges (DESIGN C14): an unprivileged datagram socket when ping_group_range allows it,
+# Privileges (docs/design.md, Privileges): an unprivileged datagram socket when ping_group_range allows it,
 # else a raw socket through CAP_NET_RAW (file capability, root, or set-user-ID root), else a
 # message naming the fixes. Whatever wping started with, nothing is left once it runs.
 # The unprivileged user is nobody (65534); copies of the binary with capabilities or the

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# The schedule (DESIGN C5): the first request at once, then one a second; after an outcome
+# The schedule (docs/design.md, Schedule): the first request at once, then one a second; after an outcome
 # that took longer than the interval the next request goes right away; no wait after the
 # last; -w honoured to the millisecond. Times are asserted with tolerances (sanitizer builds
 # start more slowly), never exactly.

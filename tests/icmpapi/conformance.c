@@ -1,8 +1,8 @@
 /*
- * Conformance suite of libicmpapi against the behaviour of Windows (reference icmpapi.md):
- * argument errors in their order, reply-buffer boundaries, both parse functions, synchronous
- * and asynchronous completion through events and APCs, source binding, IPv6 hop limit 0,
- * and the events, waits and last-error machinery beneath.
+ * Conformance suite of libicmpapi against the behaviour of Windows (IcmpSendEcho(3), icmpapi(3)):
+ * argument errors in their order, reply-buffer boundaries, both parse functions, synchronous and
+ * asynchronous completion through events and APCs, source binding, IPv6 hop limit 0, and the
+ * events, waits and last-error machinery beneath.
  *
  *   icmpapi-conformance loopback [CASE...]   cases that need only 127.0.0.1 and ::1
  *   icmpapi-conformance lab CASE ARG...      one case against a network the caller built
@@ -449,7 +449,7 @@ static void oversized_or_malformed_request_options_fail(void)
     IcmpCloseHandle(icmp);
 }
 
-/* ---- reply buffer boundaries (reference §4.3, Windows-verified rows) ---- */
+/* ---- reply buffer boundaries (IcmpSendEcho(3): the reply buffer) ---- */
 
 static void S_boundary(HANDLE icmp, DWORD reply_size, WORD request, DWORD want, bool echo2)
 {

@@ -1,6 +1,6 @@
 /*
  * The exit-policy decision (src/command/exit_policy.c) as a table: --require any, all and N,
- * with and without --max-loss, at the edges of each rule, and DESIGN C4 when nothing is set.
+ * with and without --max-loss, at the edges of each rule, and the default rule when nothing is set.
  */
 #include "exit_policy.h"
 
@@ -42,7 +42,7 @@ struct policy_case {
     }
 
 static const struct policy_case cases[] = {
-    /* DESIGN C4: one echo reply is enough */
+    /* The default rule: one echo reply is enough */
     {"C4: nothing sent (Ctrl-C at once)", ANY, 0, 0, EXIT_STATUS_NO_REPLY},
     {"C4: all lost", ANY, 4, 0, EXIT_STATUS_NO_REPLY},
     {"C4: one of four", ANY, 4, 1, EXIT_STATUS_REPLY},

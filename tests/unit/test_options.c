@@ -692,7 +692,7 @@ static void scripting_options_are_long_only_and_take_their_values(void)
     CHECK(!o.stamp_lines && !o.quiet && !o.count_given, "no stamps, not quiet, no -n");
     CHECK_INT(o.interval_ms, 1000, "one request a second");
     CHECK_INT(o.deadline_ms, 0, "no deadline");
-    CHECK_INT(o.policy.require, EXIT_POLICY_ANY, "any reply will do (DESIGN C4)");
+    CHECK_INT(o.policy.require, EXIT_POLICY_ANY, "any reply will do (docs/design.md, Exit status)");
     CHECK(!o.policy.has_max_loss, "no loss limit");
 
     static const struct accepted_case cases[] = {
