@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include <wping/echo.h>
+#include <wping/timespec.h>
 
 #include "diag.h"
 #include "exit_policy.h"
@@ -393,15 +394,6 @@ static void S_engine_failed(struct session *s, int result)
     s->stop = SESSION_STOP_ERROR;
 }
 
-static int S_compare(const struct timespec *a, const struct timespec *b)
-{
-    if (a->tv_sec != b->tv_sec)
-        return a->tv_sec < b->tv_sec ? -1 : 1;
-    if (a->tv_nsec != b->tv_nsec)
-        return a->tv_nsec < b->tv_nsec ? -1 : 1;
-    return 0;
-}
-
 /* True, and the run stopped, once --deadline has passed. */
 static bool S_deadline_passed(struct session *s)
 {
@@ -410,7 +402,7 @@ static bool S_deadline_passed(struct session *s)
     if (!s->has_deadline || s->stop != SESSION_RUNNING)
         return false;
     clock_gettime(CLOCK_MONOTONIC, &now);
-    if (S_compare(&now, &s->deadline) < 0)
+    if (timespec_before(&now, &s->deadline))
         return false;
     s->stop = SESSION_STOP_DEADLINE;
     return true;
@@ -423,7 +415,7 @@ static void S_sleep_until(struct session *s, const struct timespec *wanted)
     const struct timespec *until = wanted;
     struct timespec now;
 
-    if (s->has_deadline && S_compare(&s->deadline, wanted) < 0)
+    if (s->has_deadline && timespec_before(&s->deadline, wanted))
         until = &s->deadline;
     while (s->stop == SESSION_RUNNING) {
         int result;
@@ -431,7 +423,7 @@ static void S_sleep_until(struct session *s, const struct timespec *wanted)
         if (S_deadline_passed(s))
             return;
         clock_gettime(CLOCK_MONOTONIC, &now);
-        if (S_compare(&now, until) >= 0)
+        if (!timespec_before(&now, until))
             return;
         if (s->handle != NULL) {
             result = echo_wait(s->handle, until, &s->wait_mask);
@@ -440,12 +432,8 @@ static void S_sleep_until(struct session *s, const struct timespec *wanted)
             else if (result < 0)
                 S_engine_failed(s, result);
         } else {
-            struct timespec left = {until->tv_sec - now.tv_sec, until->tv_nsec - now.tv_nsec};
+            struct timespec left = timespec_left(until, &now);
 
-            if (left.tv_nsec < 0) {
-                left.tv_sec--;
-                left.tv_nsec += 1000000000L;
-            }
             if (ppoll(NULL, 0, &left, &s->wait_mask) < 0 && errno == EINTR)
                 S_signals(s);
         }
@@ -522,18 +510,6 @@ static void S_report(struct session *s, size_t size)
         s->stop = SESSION_STOP_OUTPUT;
 }
 
-/* t + ms, whole seconds and the rest apart, so that no interval can overflow a long. */
-static struct timespec S_add_ms(struct timespec t, uint64_t ms)
-{
-    t.tv_sec += (time_t)(ms / 1000);
-    t.tv_nsec += (long)(ms % 1000) * 1000000L;
-    if (t.tv_nsec >= 1000000000L) {
-        t.tv_sec++;
-        t.tv_nsec -= 1000000000L;
-    }
-    return t;
-}
-
 /* Whether the run ends only by --deadline or a signal: -t, or --deadline without -n. */
 static bool S_unbounded(const struct wping_options *options)
 {
@@ -564,13 +540,13 @@ static void S_loop(struct session *s)
     clock_gettime(CLOCK_MONOTONIC, &next);
     if (options->deadline_ms > 0) {
         s->has_deadline = true;
-        s->deadline = S_add_ms(next, options->deadline_ms);
+        s->deadline = timespec_add_ms(next, options->deadline_ms);
     }
     for (uint64_t i = 0; S_unbounded(options) || i < options->count; i++) {
         if (i > 0) {
-            next = S_add_ms(next, options->interval_ms);
+            next = timespec_add_ms(next, options->interval_ms);
             clock_gettime(CLOCK_MONOTONIC, &now);
-            if (S_compare(&next, &now) < 0)
+            if (timespec_before(&next, &now))
                 next = now;
             S_sleep_until(s, &next);
         }

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "packet.h"
+#include "wping/timespec.h"
 
 /* Completed sequence numbers remembered to tell late and duplicate replies apart; older
  * ones are treated as strangers. Small, because every entry written is resident memory. */
@@ -90,28 +91,6 @@ struct rx_meta {
     const uint8_t *ip_options;
     size_t ip_options_len;
 };
-
-static int64_t S_diff_ns(const struct timespec *later, const struct timespec *earlier)
-{
-    return (int64_t)(later->tv_sec - earlier->tv_sec) * 1000000000 +
-           (later->tv_nsec - earlier->tv_nsec);
-}
-
-static struct timespec S_add_ms(struct timespec t, uint32_t ms)
-{
-    t.tv_sec += ms / 1000;
-    t.tv_nsec += (long)(ms % 1000) * 1000000;
-    if (t.tv_nsec >= 1000000000) {
-        t.tv_sec++;
-        t.tv_nsec -= 1000000000;
-    }
-    return t;
-}
-
-static bool S_before(const struct timespec *a, const struct timespec *b)
-{
-    return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
-}
 
 /* FNV-1a: cheap, and enough to tell a late reply's payload from a corrupted one. */
 static uint64_t S_hash(const uint8_t *data, size_t size)
@@ -541,7 +520,7 @@ int echo_start(echo_handle *h, const struct echo_request *request, echo_callback
     h->pending++;
     clock_gettime(CLOCK_REALTIME, &s->outcome.sent_at);
     clock_gettime(CLOCK_MONOTONIC, &s->sent_mono);
-    s->deadline = S_add_ms(s->sent_mono, request->timeout_ms);
+    s->deadline = timespec_add_ms(s->sent_mono, request->timeout_ms);
     if (S_sendto(h, length, s) < 0) {
         s->send_failed = true;
         s->outcome.send_errno = errno;
@@ -583,7 +562,7 @@ static void S_expire(echo_handle *h)
     clock_gettime(CLOCK_MONOTONIC, &now);
     for (size_t i = 0; i < h->slot_count; i++) {
         struct slot *s = &h->slots[i];
-        if (!s->used || S_before(&now, &s->deadline))
+        if (!s->used || timespec_before(&now, &s->deadline))
             continue;
         if (s->send_failed) {
             S_complete(h, s, HISTORY_ERROR);
@@ -601,10 +580,10 @@ static uint64_t S_rtt(const struct timespec *sent_real, const struct timespec *s
 {
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
-    int64_t monotonic = S_diff_ns(&now, sent_mono);
+    int64_t monotonic = timespec_diff_ns(&now, sent_mono);
     *kernel = false;
     if (meta->has_kernel_time) {
-        int64_t measured = S_diff_ns(&meta->kernel_time, sent_real);
+        int64_t measured = timespec_diff_ns(&meta->kernel_time, sent_real);
         if (measured >= 0 && measured <= monotonic) {
             *kernel = true;
             return (uint64_t)measured;
@@ -868,7 +847,7 @@ bool echo_next_deadline(const echo_handle *handle, struct timespec *deadline)
     bool found = false;
     for (size_t i = 0; i < handle->slot_count; i++) {
         const struct slot *s = &handle->slots[i];
-        if (s->used && (!found || S_before(&s->deadline, deadline))) {
+        if (s->used && (!found || timespec_before(&s->deadline, deadline))) {
             *deadline = s->deadline;
             found = true;
         }
@@ -889,7 +868,7 @@ int echo_wait(echo_handle *handle, const struct timespec *until, const sigset_t 
     }
     struct timespec end;
     bool limited = echo_next_deadline(handle, &end);
-    if (until != NULL && (!limited || S_before(until, &end))) {
+    if (until != NULL && (!limited || timespec_before(until, &end))) {
         end = *until;
         limited = true;
     }
@@ -897,11 +876,8 @@ int echo_wait(echo_handle *handle, const struct timespec *until, const sigset_t 
         return 0;
     struct timespec now, timeout = {0, 0};
     clock_gettime(CLOCK_MONOTONIC, &now);
-    if (limited && S_before(&now, &end)) {
-        int64_t ns = S_diff_ns(&end, &now);
-        timeout.tv_sec = ns / 1000000000;
-        timeout.tv_nsec = ns % 1000000000;
-    }
+    if (limited)
+        timeout = timespec_left(&end, &now);
     struct pollfd p = {.fd = handle->fd, .events = POLLIN};
     int ready = ppoll(&p, 1, limited ? &timeout : NULL, sigmask);
     if (ready < 0)

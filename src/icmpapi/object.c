@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "wping/timespec.h"
+
 /* A handle is ((generation << 24) | (index + 1)) << 2: never NULL, never
  * INVALID_HANDLE_VALUE, and a closed handle stays invalid until its slot has been reused 63
  * more times. */
@@ -71,8 +73,7 @@ bool object_wait(const struct timespec *deadline)
     }
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
-    if (now.tv_sec > deadline->tv_sec ||
-        (now.tv_sec == deadline->tv_sec && now.tv_nsec >= deadline->tv_nsec))
+    if (!timespec_before(&now, deadline))
         return false;
     pthread_cond_timedwait(&S_changed, &S_lock, deadline);
     return true;
@@ -82,13 +83,7 @@ struct timespec object_deadline(DWORD ms)
 {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
-    t.tv_sec += ms / 1000;
-    t.tv_nsec += (long)(ms % 1000) * 1000000;
-    if (t.tv_nsec >= 1000000000) {
-        t.tv_sec++;
-        t.tv_nsec -= 1000000000;
-    }
-    return t;
+    return timespec_add_ms(t, ms);
 }
 
 void object_init(struct object *object, enum object_kind kind,
