@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <wping/address.h>
 #include <wping/echo.h>
 #include <wping/timespec.h>
 
@@ -90,14 +91,6 @@ static void S_not_found(const struct session *s, const char *name)
                "Ping request could not find host %s. Please check the name and try again.", name);
 }
 
-static void S_numeric(const struct sockaddr_storage *address, socklen_t length, char *out,
-                      size_t size)
-{
-    if (getnameinfo((const struct sockaddr *)address, length, out, (socklen_t)size, NULL, 0,
-                    NI_NUMERICHOST) != 0)
-        snprintf(out, size, "?");
-}
-
 /* The first address of `host` in `family` (AF_UNSPEC: any); numeric_only refuses names.
  * Fills `canonical` with the resolver's canonical name when asked. Returns 0 or -1. */
 static int S_lookup(const char *host, int family, bool numeric_only,
@@ -155,7 +148,7 @@ static int S_resolve(struct session *s)
             S_not_found(s, options->source);
             return -1;
         }
-        S_numeric(&s->source, s->source_len, s->source_text, sizeof(s->source_text));
+        echo_address_text(&s->source, s->source_text, sizeof(s->source_text));
         family = s->source.ss_family;
     }
 
@@ -173,7 +166,7 @@ static int S_resolve(struct session *s)
         return -1;
     }
     s->family = s->target.ss_family;
-    S_numeric(&s->target, s->target_len, s->target_text, sizeof(s->target_text));
+    echo_address_text(&s->target, s->target_text, sizeof(s->target_text));
     return 0;
 }
 

@@ -5,7 +5,6 @@
  */
 #include "format.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <netdb.h>
@@ -13,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+
+#include <wping/address.h>
 
 /* The "schema_version" of the start object; raised when a field changes meaning or goes. */
 #define JSON_SCHEMA_VERSION 1
@@ -244,24 +245,19 @@ static void S_time(struct json_buf *b, const char *key, const struct timespec *a
 
 static void S_address(struct json_buf *b, const char *key, const struct sockaddr_storage *address)
 {
-    char text[NI_MAXHOST];
-    socklen_t length =
-        address->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+    char text[ECHO_ADDRESS_TEXT];
 
-    if (address->ss_family == AF_UNSPEC ||
-        getnameinfo((const struct sockaddr *)address, length, text, sizeof(text), NULL, 0,
-                    NI_NUMERICHOST) != 0) {
+    if (echo_address_text(address, text, sizeof(text)))
+        S_text(b, key, text);
+    else
         S_null(b, key);
-        return;
-    }
-    S_text(b, key, text);
 }
 
 static void S_ipv4(struct json_buf *b, uint32_t address)
 {
-    char text[INET_ADDRSTRLEN] = "";
+    char text[ECHO_ADDRESS_TEXT];
 
-    inet_ntop(AF_INET, &address, text, sizeof(text));
+    echo_ipv4_text(address, text, sizeof(text));
     S_string(b, text);
 }
 

@@ -1,7 +1,6 @@
 /* The ping.exe text formatter (wping(1), OUTPUT). */
 #include "format.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <netdb.h>
@@ -10,6 +9,8 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
+
+#include <wping/address.h>
 
 struct text {
     struct format base; /* first, so that a struct format * is a struct text * */
@@ -31,17 +32,6 @@ __attribute__((format(printf, 2, 3))) static int S_line(struct text *text, const
     failed |= fputc('\n', text->out) == EOF;
     failed |= fflush(text->out) == EOF;
     return failed ? -1 : 0;
-}
-
-static void S_address(const struct sockaddr_storage *address, char *out, size_t size)
-{
-    socklen_t length =
-        address->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
-
-    if (address->ss_family == AF_UNSPEC ||
-        getnameinfo((const struct sockaddr *)address, length, out, (socklen_t)size, NULL, 0,
-                    NI_NUMERICHOST) != 0)
-        snprintf(out, size, "?");
 }
 
 const char *format_status_text(uint32_t status)
@@ -153,11 +143,11 @@ static int S_option_lines(struct text *text, const char *label,
 
     snprintf(lead, sizeof(lead), "    %s: ", label);
     for (unsigned i = 0; i < route->count; i++) {
-        char address[INET_ADDRSTRLEN] = "";
-        char entry[INET_ADDRSTRLEN + 16];
+        char address[ECHO_ADDRESS_TEXT];
+        char entry[ECHO_ADDRESS_TEXT + 16];
         const char *arrow = i + 1 < route->count ? " ->" : "";
 
-        inet_ntop(AF_INET, &route->address[i], address, sizeof(address));
+        echo_ipv4_text(route->address[i], address, sizeof(address));
         if (route->kind != ECHO_IPOPT_TIMESTAMP)
             snprintf(entry, sizeof(entry), "%s", address);
         else if (route->has_address)
@@ -177,7 +167,7 @@ int format_outcome_line(const struct format_reply *reply, int family, char *out,
     uint64_t ms;
     const char *status_text;
 
-    S_address(&outcome->responder, responder, sizeof(responder));
+    echo_address_text(&outcome->responder, responder, sizeof(responder));
     switch (format_classify(outcome)) {
     case FORMAT_CLASS_TIMEOUT:
         return snprintf(out, size, "Request timed out.");
