@@ -30,7 +30,10 @@ setup() {
     lab_socket_kind dgram
 }
 
-teardown() { lab_destroy; }
+teardown() {
+    [[ -z ${COPY:-} ]] || rm -rf -- "$COPY"
+    lab_destroy
+}
 
 # Runs EXAMPLE ARGS... in the client: $status, $output (RTTs masked) and $stderr.
 example() {
@@ -229,10 +232,15 @@ EOF
 
 @test "an unprivileged user pings through a datagram socket; without one IcmpCreateFile fails with ERROR_ACCESS_DENIED" {
     command -v setpriv >/dev/null || lab_skip "setpriv (util-linux) is needed to drop to nobody"
-    setpriv --reuid=65534 --regid=65534 --clear-groups test -x "$ICMPAPI_EXAMPLES/icmp_send_echo2" ||
-        lab_skip "nobody cannot reach the build tree ($ICMPAPI_EXAMPLES)"
+    # nobody runs a copy of the example and of the library it loads (LD_LIBRARY_PATH comes
+    # before the build tree's RUNPATH), so the checkout's permissions do not matter.
+    local copy library
+    library=$(ldd "$ICMPAPI_EXAMPLES/icmp_send_echo2" | awk '$1 ~ /^libicmpapi/ { print $3 }')
+    [[ -n $library ]]
+    copy=$(lab_readable_copy "$ICMPAPI_EXAMPLES/icmp_send_echo2" "$library")
+    COPY=$copy
     run --separate-stderr lab_client setpriv --reuid=65534 --regid=65534 --clear-groups \
-        "$ICMPAPI_EXAMPLES/icmp_send_echo2" 127.0.0.1
+        env LD_LIBRARY_PATH="$copy" "$copy/icmp_send_echo2" 127.0.0.1
     output=$(sed -E 's/[0-9]+ ms/N ms/g' <<<"$output")
     assert_example 0 <<'EOF'
 Echo request sent to 127.0.0.1
@@ -240,7 +248,7 @@ Answered by 127.0.0.1: status 0 (echo reply), N ms
 EOF
     lab_socket_kind raw
     run --separate-stderr lab_client setpriv --reuid=65534 --regid=65534 --clear-groups \
-        "$ICMPAPI_EXAMPLES/icmp_send_echo2" 127.0.0.1
+        env LD_LIBRARY_PATH="$copy" "$copy/icmp_send_echo2" 127.0.0.1
     assert_example 1 <<'EOF'
 Could not open an ICMP handle.
 IcmpCreateFile error: 5

@@ -136,7 +136,7 @@ multiarch() {
 }
 
 @test "dpkg -i gives the installed wping cap_net_raw+p (postinst)" {
-    command -v setcap >/dev/null || skip "setcap is not installed (libcap2-bin)"
+    command -v setcap >/dev/null || lab_skip "setcap is not installed (libcap2-bin)"
     run --separate-stderr dpkg_retry -i "$DEB"
     assert_success
     run getcap /usr/bin/wping

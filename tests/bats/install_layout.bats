@@ -183,7 +183,7 @@ First reply:
 
 @test "bash-completion loads the installed completion from share/bash-completion/completions" {
     [[ -r /usr/share/bash-completion/bash_completion ]] ||
-        skip "bash-completion is not installed (apt-get install bash-completion)"
+        lab_skip "bash-completion is not installed (apt-get install bash-completion)"
     run --separate-stderr env HOME="$BATS_TEST_TMPDIR" XDG_DATA_DIRS="$PREFIX/share:/usr/share" \
         PATH="$PREFIX/bin:$PATH" bash --norc -c '
         source /usr/share/bash-completion/bash_completion

@@ -12,7 +12,8 @@ setup_file() {
     WORK=$(mktemp -d /tmp/wping-setcap.XXXXXX)
     chmod 755 "$WORK"
     export WORK
-    install_build "$WORK/build" -DWPING_SETCAP=ON
+    install_source_copy "$WORK/src"
+    INSTALL_SOURCE_DIR=$WORK/src install_build "$WORK/build" -DWPING_SETCAP=ON
 }
 
 teardown_file() {
@@ -60,7 +61,7 @@ capabilities() {
 }
 
 @test "not root: the install succeeds and says that only root can set the capability" {
-    command -v setcap >/dev/null || skip "setcap is not installed (libcap2-bin)"
+    command -v setcap >/dev/null || lab_skip "setcap is not installed (libcap2-bin)"
     local -a as_user=()
     if [[ $EUID -eq 0 ]]; then
         # The unprivileged user must write the prefix and the build's install manifest.

@@ -286,20 +286,27 @@ namespaces_of() {
     assert_stderr_has "Connection refused"
 }
 
+# Runs lab_require as user nobody (env ARGS... first), from a copy of the lab library that
+# user can read wherever the checkout is.
+lab_require_as_nobody() {
+    local copy
+    copy=$(lab_readable_copy "$WPING_LAB")
+    run --separate-stderr setpriv --reuid=65534 --regid=65534 --clear-groups \
+        env "$@" WPING_LAB="$copy/lab.bash" bash -c \
+        'source "$WPING_LAB"; skip() { echo "skip: $*"; }; lab_require'
+    rm -rf -- "$copy"
+}
+
 @test "lab_require skips without root, with the reason" {
     command -v setpriv >/dev/null || lab_skip "setpriv (util-linux) is not installed"
-    run --separate-stderr setpriv --reuid=65534 --regid=65534 --clear-groups \
-        env -u WPING_REQUIRE_LAB bash -c \
-        'source "$WPING_LAB"; skip() { echo "skip: $*"; }; lab_require'
+    lab_require_as_nobody -u WPING_REQUIRE_LAB
     assert_success
     assert_output "skip: network lab needs root"
 }
 
 @test "lab_require fails instead of skipping when WPING_REQUIRE_LAB=1" {
     command -v setpriv >/dev/null || lab_skip "setpriv (util-linux) is not installed"
-    run --separate-stderr setpriv --reuid=65534 --regid=65534 --clear-groups \
-        env WPING_REQUIRE_LAB=1 bash -c \
-        'source "$WPING_LAB"; skip() { echo "skip: $*"; }; lab_require'
+    lab_require_as_nobody WPING_REQUIRE_LAB=1
     assert_failure
     assert_output ""
     assert_equal "$stderr" \

@@ -52,9 +52,10 @@ fish_candidates() {
         "$COMPLETIONS/wping.fish" "$1" | cut -f1 | sort
 }
 
-# Skips unless SHELL is installed (tests/run installs zsh and fish for CI).
+# Skips unless SHELL is installed (fails with WPING_REQUIRE_LAB=1: tests/run installs zsh and
+# fish).
 require_shell() {
-    command -v "$1" >/dev/null || skip "$1 is not installed (apt-get install $1)"
+    command -v "$1" >/dev/null || lab_skip "$1 is not installed (apt-get install $1)"
 }
 
 # The local addresses a -S completion must offer, computed apart from the completions (from
@@ -73,13 +74,23 @@ expected_interfaces() {
     ip -j link show | jq -r '.[].ifname' | sort
 }
 
-# Configures and builds the source tree into DIR, release-like and without tests, with the
-# extra cmake ARGS: install_build DIR ARGS...
+# Copies the source tree (without build trees and .git) to DIR, readable by every user: a
+# build that an unprivileged user installs reads its sources (man pages, completions,
+# headers), and the checkout may be unreadable to them (a clone under /root is mode 700).
+install_source_copy() {
+    mkdir -p "$1" &&
+        tar -C "$WPING_SOURCE_DIR" --exclude=./.git --exclude='./build' --exclude='./build-*' \
+            -cf - . | tar -C "$1" -xf - &&
+        chmod -R a+rX "$1"
+}
+
+# Configures and builds the source tree (INSTALL_SOURCE_DIR when set) into DIR, release-like
+# and without tests, with the extra cmake ARGS: install_build DIR ARGS...
 install_build() {
     local dir=$1
     shift
-    cmake -S "$WPING_SOURCE_DIR" -B "$dir" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF \
-        "$@" >"$dir.configure.log" 2>&1 || {
+    cmake -S "${INSTALL_SOURCE_DIR:-$WPING_SOURCE_DIR}" -B "$dir" -DCMAKE_BUILD_TYPE=Release \
+        -DBUILD_TESTING=OFF "$@" >"$dir.configure.log" 2>&1 || {
         cat "$dir.configure.log" >&2
         return 1
     }

@@ -67,6 +67,20 @@ lab_require() {
     fi
 }
 
+# Copies FILE... (symbolic links followed, modes kept) into a new directory under /tmp that
+# every user can read, and prints its name; the caller removes it. For the steps that run as
+# an unprivileged user (setpriv, nobody): they must never depend on the checkout's or the build
+# tree's permissions (a clone under /root is mode 700).
+lab_readable_copy() {
+    local dir
+    dir=$(mktemp -d /tmp/wping-readable.XXXXXX) || return
+    chmod 755 "$dir" && cp -L --preserve=mode -- "$@" "$dir" && chmod -R a+rX "$dir" || {
+        rm -rf -- "$dir"
+        return 1
+    }
+    echo "$dir"
+}
+
 # Runs CMD in namespace NS (internal helper, also handy in tests): lab_in NS CMD...
 lab_in() {
     local ns=$1
