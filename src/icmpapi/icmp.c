@@ -136,21 +136,28 @@ static HANDLE S_create(int family)
 
 HANDLE WINAPI IcmpCreateFile(VOID)
 {
-    return S_create(AF_INET);
+    struct last_error_mark mark = last_error_enter();
+    HANDLE handle = S_create(AF_INET);
+    last_error_leave(&mark);
+    return handle;
 }
 
 HANDLE WINAPI Icmp6CreateFile(VOID)
 {
-    return S_create(AF_INET6);
+    struct last_error_mark mark = last_error_enter();
+    HANDLE handle = S_create(AF_INET6);
+    last_error_leave(&mark);
+    return handle;
 }
 
 BOOL WINAPI IcmpCloseHandle(HANDLE IcmpHandle)
 {
-    if (!object_close(IcmpHandle, OBJECT_ICMP)) {
+    struct last_error_mark mark = last_error_enter();
+    BOOL closed = object_close(IcmpHandle, OBJECT_ICMP);
+    if (!closed)
         SetLastError(ERROR_INVALID_HANDLE);
-        return FALSE;
-    }
-    return TRUE;
+    last_error_leave(&mark);
+    return closed ? TRUE : FALSE;
 }
 
 static void S_engine_done(void *context, const struct echo_outcome *outcome)
@@ -489,6 +496,7 @@ DWORD WINAPI IcmpSendEcho2Ex(HANDLE IcmpHandle, HANDLE Event, PIO_APC_ROUTINE Ap
                              PIP_OPTION_INFORMATION RequestOptions, LPVOID ReplyBuffer,
                              DWORD ReplySize, DWORD Timeout)
 {
+    struct last_error_mark mark = last_error_enter();
     struct send_args a;
     memset(&a, 0, sizeof(a));
     a.family = AF_INET;
@@ -505,7 +513,9 @@ DWORD WINAPI IcmpSendEcho2Ex(HANDLE IcmpHandle, HANDLE Event, PIO_APC_ROUTINE Ap
     a.reply = ReplyBuffer;
     a.reply_size = ReplySize;
     a.timeout = Timeout;
-    return S_send(&a);
+    DWORD count = S_send(&a);
+    last_error_leave(&mark);
+    return count;
 }
 
 DWORD WINAPI IcmpSendEcho2(HANDLE IcmpHandle, HANDLE Event, PIO_APC_ROUTINE ApcRoutine,
@@ -548,6 +558,7 @@ DWORD WINAPI Icmp6SendEcho2(HANDLE IcmpHandle, HANDLE Event, PIO_APC_ROUTINE Apc
                             WORD RequestSize, PIP_OPTION_INFORMATION RequestOptions,
                             LPVOID ReplyBuffer, DWORD ReplySize, DWORD Timeout)
 {
+    struct last_error_mark mark = last_error_enter();
     struct send_args a;
     memset(&a, 0, sizeof(a));
     a.family = AF_INET6;
@@ -564,10 +575,12 @@ DWORD WINAPI Icmp6SendEcho2(HANDLE IcmpHandle, HANDLE Event, PIO_APC_ROUTINE Apc
     a.reply = ReplyBuffer;
     a.reply_size = ReplySize;
     a.timeout = Timeout;
-    return S_send(&a);
+    DWORD count = S_send(&a);
+    last_error_leave(&mark);
+    return count;
 }
 
-DWORD WINAPI IcmpParseReplies(LPVOID ReplyBuffer, DWORD ReplySize)
+static DWORD S_parse4(LPVOID ReplyBuffer, DWORD ReplySize)
 {
     if (ReplyBuffer == NULL || ReplySize < sizeof(ICMP_ECHO_REPLY))
         return S_fail(ERROR_INVALID_PARAMETER);
@@ -581,7 +594,7 @@ DWORD WINAPI IcmpParseReplies(LPVOID ReplyBuffer, DWORD ReplySize)
     return count;
 }
 
-DWORD WINAPI Icmp6ParseReplies(LPVOID ReplyBuffer, DWORD ReplySize)
+static DWORD S_parse6(LPVOID ReplyBuffer, DWORD ReplySize)
 {
     if (ReplyBuffer == NULL || ReplySize < sizeof(ICMPV6_ECHO_REPLY))
         return S_fail(ERROR_GEN_FAILURE);
@@ -590,4 +603,20 @@ DWORD WINAPI Icmp6ParseReplies(LPVOID ReplyBuffer, DWORD ReplySize)
     if (reply.Status != IP_SUCCESS)
         return S_fail(reply.Status);
     return 1;
+}
+
+DWORD WINAPI IcmpParseReplies(LPVOID ReplyBuffer, DWORD ReplySize)
+{
+    struct last_error_mark mark = last_error_enter();
+    DWORD count = S_parse4(ReplyBuffer, ReplySize);
+    last_error_leave(&mark);
+    return count;
+}
+
+DWORD WINAPI Icmp6ParseReplies(LPVOID ReplyBuffer, DWORD ReplySize)
+{
+    struct last_error_mark mark = last_error_enter();
+    DWORD count = S_parse6(ReplyBuffer, ReplySize);
+    last_error_leave(&mark);
+    return count;
 }

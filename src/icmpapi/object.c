@@ -2,6 +2,7 @@
  * error of each thread (GetLastError). */
 #include "object.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -27,6 +28,7 @@ static struct slot *S_slots;
 static size_t S_slot_count;
 
 static _Thread_local DWORD S_last_error;
+static _Thread_local unsigned S_last_error_sets;
 
 DWORD WINAPI GetLastError(VOID)
 {
@@ -36,6 +38,19 @@ DWORD WINAPI GetLastError(VOID)
 VOID WINAPI SetLastError(DWORD dwErrCode)
 {
     S_last_error = dwErrCode;
+    S_last_error_sets++;
+    errno = (int)dwErrCode; /* SetLastError is exported too: a P/Invoke of it reads this */
+}
+
+struct last_error_mark last_error_enter(void)
+{
+    return (struct last_error_mark){errno, S_last_error_sets};
+}
+
+/* errno is set last, after every clean-up that may have changed it (close, free, ...). */
+void last_error_leave(const struct last_error_mark *mark)
+{
+    errno = S_last_error_sets != mark->sets ? (int)S_last_error : mark->entry_errno;
 }
 
 /* Waits measure time on CLOCK_MONOTONIC, which needs a condition variable set up at run
@@ -207,9 +222,10 @@ bool object_close(HANDLE handle, enum object_kind kind)
 
 BOOL WINAPI CloseHandle(HANDLE hObject)
 {
-    if (!object_close(hObject, OBJECT_ANY)) {
+    struct last_error_mark mark = last_error_enter();
+    BOOL closed = object_close(hObject, OBJECT_ANY);
+    if (!closed)
         SetLastError(ERROR_INVALID_HANDLE);
-        return FALSE;
-    }
-    return TRUE;
+    last_error_leave(&mark);
+    return closed ? TRUE : FALSE;
 }

@@ -57,4 +57,20 @@ bool object_wait(const struct timespec *deadline);
 /* CLOCK_MONOTONIC now + ms. */
 struct timespec object_deadline(DWORD ms);
 
+/*
+ * The last error where .NET and Mono read it (DESIGN C19): on Unix, Marshal.GetLastWin32Error()
+ * after a SetLastError=true call is errno as the native function left it. Every exported
+ * function takes a mark on entry and leaves through last_error_leave (but GetLastError, and
+ * those that only forward to another): errno then holds the last error when the call set
+ * one (even to the value it had), and otherwise the errno the caller had on entry, since
+ * Windows leaves GetLastError alone there.
+ */
+struct last_error_mark {
+    int entry_errno;
+    unsigned sets; /* SetLastError calls of this thread so far */
+};
+
+struct last_error_mark last_error_enter(void);
+void last_error_leave(const struct last_error_mark *mark);
+
 #endif /* WPING_ICMPAPI_OBJECT_H */

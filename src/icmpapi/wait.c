@@ -127,11 +127,9 @@ static void S_event_destroy(struct object *object)
     free(object);
 }
 
-HANDLE WINAPI CreateEventA(LPSECURITY_ATTRIBUTES lpEventAttributes, BOOL bManualReset,
-                           BOOL bInitialState, LPCSTR lpName)
+static HANDLE S_create_event(BOOL manual, BOOL initial, LPCSTR name)
 {
-    (void)lpEventAttributes;
-    if (lpName != NULL) {
+    if (name != NULL) {
         SetLastError(ERROR_NOT_SUPPORTED);
         return NULL;
     }
@@ -141,13 +139,25 @@ HANDLE WINAPI CreateEventA(LPSECURITY_ATTRIBUTES lpEventAttributes, BOOL bManual
         return NULL;
     }
     object_init(&event->base, OBJECT_EVENT, S_event_destroy);
-    event->manual = bManualReset != FALSE;
-    event->signaled = bInitialState != FALSE;
+    event->manual = manual != FALSE;
+    event->signaled = initial != FALSE;
     HANDLE handle = object_insert(&event->base);
     if (handle == NULL) {
         free(event);
         SetLastError(ERROR_NOT_ENOUGH_MEMORY);
+        return NULL;
     }
+    SetLastError(NO_ERROR); /* as Windows: ERROR_ALREADY_EXISTS or 0 for a new event */
+    return handle;
+}
+
+HANDLE WINAPI CreateEventA(LPSECURITY_ATTRIBUTES lpEventAttributes, BOOL bManualReset,
+                           BOOL bInitialState, LPCSTR lpName)
+{
+    (void)lpEventAttributes;
+    struct last_error_mark mark = last_error_enter();
+    HANDLE handle = S_create_event(bManualReset, bInitialState, lpName);
+    last_error_leave(&mark);
     return handle;
 }
 
@@ -169,12 +179,18 @@ static BOOL S_set(HANDLE handle, bool signaled)
 
 BOOL WINAPI SetEvent(HANDLE hEvent)
 {
-    return S_set(hEvent, true);
+    struct last_error_mark mark = last_error_enter();
+    BOOL result = S_set(hEvent, true);
+    last_error_leave(&mark);
+    return result;
 }
 
 BOOL WINAPI ResetEvent(HANDLE hEvent)
 {
-    return S_set(hEvent, false);
+    struct last_error_mark mark = last_error_enter();
+    BOOL result = S_set(hEvent, false);
+    last_error_leave(&mark);
+    return result;
 }
 
 void wait_event_signal(struct object *event)
@@ -185,7 +201,7 @@ void wait_event_signal(struct object *event)
     object_unlock();
 }
 
-DWORD WINAPI WaitForSingleObjectEx(HANDLE hHandle, DWORD dwMilliseconds, BOOL bAlertable)
+static DWORD S_wait(HANDLE hHandle, DWORD dwMilliseconds, BOOL bAlertable)
 {
     struct object *object = object_get(hHandle, OBJECT_EVENT);
     if (object == NULL) {
@@ -223,12 +239,20 @@ DWORD WINAPI WaitForSingleObjectEx(HANDLE hHandle, DWORD dwMilliseconds, BOOL bA
     return result;
 }
 
+DWORD WINAPI WaitForSingleObjectEx(HANDLE hHandle, DWORD dwMilliseconds, BOOL bAlertable)
+{
+    struct last_error_mark mark = last_error_enter();
+    DWORD result = S_wait(hHandle, dwMilliseconds, bAlertable);
+    last_error_leave(&mark);
+    return result;
+}
+
 DWORD WINAPI WaitForSingleObject(HANDLE hHandle, DWORD dwMilliseconds)
 {
     return WaitForSingleObjectEx(hHandle, dwMilliseconds, FALSE);
 }
 
-DWORD WINAPI SleepEx(DWORD dwMilliseconds, BOOL bAlertable)
+static DWORD S_sleep(DWORD dwMilliseconds, BOOL bAlertable)
 {
     struct timespec deadline = object_deadline(dwMilliseconds);
     struct wait_thread *self = bAlertable ? S_self : NULL;
@@ -255,6 +279,14 @@ DWORD WINAPI SleepEx(DWORD dwMilliseconds, BOOL bAlertable)
     object_unlock();
     if (result == WAIT_IO_COMPLETION)
         S_run_apcs(self);
+    return result;
+}
+
+DWORD WINAPI SleepEx(DWORD dwMilliseconds, BOOL bAlertable)
+{
+    struct last_error_mark mark = last_error_enter();
+    DWORD result = S_sleep(dwMilliseconds, bAlertable);
+    last_error_leave(&mark);
     return result;
 }
 

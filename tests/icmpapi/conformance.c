@@ -54,7 +54,7 @@ static DWORD S_echo4(HANDLE icmp, WORD size, PIP_OPTION_INFORMATION options, voi
     SetLastError(GARBAGE);
     DWORD result =
         IcmpSendEcho(icmp, S_lo(), size ? S_data : NULL, size, options, reply, reply_size, timeout);
-    *error = GetLastError();
+    TAKE_LAST_ERROR(*error);
     return result;
 }
 
@@ -177,7 +177,7 @@ static void create_file_returns_handles_that_close_once(void)
     CHECK_INT(IcmpCloseHandle(v6), TRUE, "%s", "");
     SetLastError(GARBAGE);
     CHECK_INT(IcmpCloseHandle(v4), FALSE, "closing twice");
-    CHECK_INT(GetLastError(), ERROR_INVALID_HANDLE, "%s", "");
+    CHECK_LAST_ERROR(ERROR_INVALID_HANDLE, "%s", "");
     HANDLE other = S_open4();
     CHECK_INT(CloseHandle(other), TRUE, "CloseHandle closes ICMP handles too");
 }
@@ -189,7 +189,7 @@ static void close_handle_refuses_what_is_not_an_icmp_handle(void)
     for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
         SetLastError(GARBAGE);
         CHECK_INT(IcmpCloseHandle(refused[i]), FALSE, "handle %zu", i);
-        CHECK_INT(GetLastError(), ERROR_INVALID_HANDLE, "handle %zu", i);
+        CHECK_LAST_ERROR(ERROR_INVALID_HANDLE, "handle %zu", i);
     }
     CHECK_INT(CloseHandle(event), TRUE, "the event survived IcmpCloseHandle");
 }
@@ -203,13 +203,13 @@ static void send_with_invalid_handle_value_fails_with_invalid_parameter(void)
     CHECK_INT(
         IcmpSendEcho(INVALID_HANDLE_VALUE, S_lo(), S_data, 8, NULL, reply, sizeof(reply), 1000), 0,
         "%s", "");
-    CHECK_INT(GetLastError(), ERROR_INVALID_PARAMETER, "%s", "");
+    CHECK_LAST_ERROR(ERROR_INVALID_PARAMETER, "%s", "");
     struct sockaddr_in6 lo6 = util_sockaddr6("::1");
     SetLastError(GARBAGE);
     CHECK_INT(Icmp6SendEcho2(INVALID_HANDLE_VALUE, NULL, NULL, NULL, (struct sockaddr_in6 *)&S_any6,
                              &lo6, S_data, 8, NULL, reply, sizeof(reply), 1000),
               0, "%s", "");
-    CHECK_INT(GetLastError(), ERROR_INVALID_PARAMETER, "%s", "");
+    CHECK_LAST_ERROR(ERROR_INVALID_PARAMETER, "%s", "");
 }
 
 static void send_with_closed_or_foreign_handle_fails_with_invalid_handle(void)
@@ -223,7 +223,7 @@ static void send_with_closed_or_foreign_handle_fails_with_invalid_handle(void)
         SetLastError(GARBAGE);
         CHECK_INT(IcmpSendEcho(refused[i], S_lo(), S_data, 8, NULL, reply, sizeof(reply), 1000), 0,
                   "handle %zu", i);
-        CHECK_INT(GetLastError(), ERROR_INVALID_HANDLE, "handle %zu", i);
+        CHECK_LAST_ERROR(ERROR_INVALID_HANDLE, "handle %zu", i);
     }
     CloseHandle(event);
 }
@@ -258,7 +258,7 @@ static void request_without_data_or_options_pointer_fails_with_invalid_parameter
     SetLastError(GARBAGE);
     CHECK_INT(IcmpSendEcho(icmp, S_lo(), NULL, 8, NULL, reply, sizeof(reply), 1000), 0,
               "NULL data with 8 bytes");
-    CHECK_INT(GetLastError(), ERROR_INVALID_PARAMETER, "%s", "");
+    CHECK_LAST_ERROR(ERROR_INVALID_PARAMETER, "%s", "");
     IP_OPTION_INFORMATION options = {0, 0, 0, 8, NULL};
     DWORD error;
     CHECK_INT(S_echo4(icmp, 8, &options, reply, sizeof(reply), 1000, &error), 0,
@@ -274,7 +274,7 @@ static void unspecified_destination_fails_with_invalid_netname(void)
     SetLastError(GARBAGE);
     CHECK_INT(IcmpSendEcho(icmp, htonl(INADDR_ANY), S_data, 8, NULL, reply, sizeof(reply), 1000), 0,
               "%s", "");
-    CHECK_INT(GetLastError(), ERROR_INVALID_NETNAME, "%s", "");
+    CHECK_LAST_ERROR(ERROR_INVALID_NETNAME, "%s", "");
     IcmpCloseHandle(icmp);
 }
 
@@ -288,12 +288,12 @@ static void send_with_a_bad_event_handle_fails_with_invalid_handle(void)
     CHECK_INT(
         IcmpSendEcho2(icmp, event, NULL, NULL, S_lo(), S_data, 8, NULL, reply, sizeof(reply), 1000),
         0, "%s", "");
-    CHECK_INT(GetLastError(), ERROR_INVALID_HANDLE, "%s", "");
+    CHECK_LAST_ERROR(ERROR_INVALID_HANDLE, "%s", "");
     SetLastError(GARBAGE);
     CHECK_INT(
         IcmpSendEcho2(icmp, icmp, NULL, NULL, S_lo(), S_data, 8, NULL, reply, sizeof(reply), 1000),
         0, "an ICMP handle is no event");
-    CHECK_INT(GetLastError(), ERROR_INVALID_HANDLE, "%s", "");
+    CHECK_LAST_ERROR(ERROR_INVALID_HANDLE, "%s", "");
     IcmpCloseHandle(icmp);
 }
 
@@ -460,7 +460,8 @@ static void S_boundary(HANDLE icmp, DWORD reply_size, WORD request, DWORD want, 
                        ? IcmpSendEcho2(icmp, NULL, NULL, NULL, S_lo(), S_data, request, NULL, reply,
                                        reply_size, 1000)
                        : IcmpSendEcho(icmp, S_lo(), S_data, request, NULL, reply, reply_size, 1000);
-    DWORD error = GetLastError();
+    DWORD error;
+    TAKE_LAST_ERROR(error);
     ICMP_ECHO_REPLY r = util_reply4(reply);
     if (want == IP_SUCCESS) {
         CHECK_INT(result, 1, "ReplySize %lu, RequestSize %u", (unsigned long)reply_size, request);
@@ -503,7 +504,7 @@ static void send_echo2_without_event_or_apc_is_synchronous(void)
     CHECK_INT(
         IcmpSendEcho2(icmp, NULL, NULL, NULL, S_lo(), S_data, 32, NULL, reply, sizeof(reply), 1000),
         1, "%s", "");
-    CHECK_INT(GetLastError(), NO_ERROR, "%s", "");
+    CHECK_LAST_ERROR(NO_ERROR, "%s", "");
     CHECK_INT(util_reply4(reply).Reserved, 0, "%s", "");
     CHECK_INT(util_reply4(reply).DataSize, 32, "%s", "");
     IcmpCloseHandle(icmp);
@@ -519,14 +520,14 @@ static void send_echo2ex_binds_local_sources_and_refuses_others(void)
         CHECK_INT(IcmpSendEcho2Ex(icmp, NULL, NULL, NULL, sources[i], S_lo(), S_data, 32, NULL,
                                   reply, sizeof(reply), 1000),
                   1, "source %zu", i);
-        CHECK_INT(GetLastError(), NO_ERROR, "%s", "");
+        CHECK_LAST_ERROR(NO_ERROR, "%s", "");
     }
     /* An address of no interface here; nothing is sent, the bind is refused first. */
     SetLastError(GARBAGE);
     CHECK_INT(IcmpSendEcho2Ex(icmp, NULL, NULL, NULL, inet_addr("198.18.255.254"), S_lo(), S_data,
                               32, NULL, reply, sizeof(reply), 1000),
               0, "%s", "");
-    CHECK_INT(GetLastError(), ERROR_INVALID_NETNAME, "%s", "");
+    CHECK_LAST_ERROR(ERROR_INVALID_NETNAME, "%s", "");
     IcmpCloseHandle(icmp);
 }
 
@@ -543,7 +544,7 @@ static void event_is_signalled_once_after_the_reply_is_written(void)
     CHECK_INT(IcmpSendEcho2(icmp, event, NULL, NULL, S_lo(), S_data, 32, NULL, reply, sizeof(reply),
                             1000),
               0, "asynchronous calls return 0");
-    CHECK_INT(GetLastError(), ERROR_IO_PENDING, "%s", "");
+    CHECK_LAST_ERROR(ERROR_IO_PENDING, "%s", "");
     CHECK_INT(WaitForSingleObject(event, 5000), WAIT_OBJECT_0, "%s", "");
     ICMP_ECHO_REPLY r = util_reply4(reply);
     CHECK_INT(r.Reserved, 1, "the count waits for IcmpParseReplies");
@@ -552,7 +553,7 @@ static void event_is_signalled_once_after_the_reply_is_written(void)
     CHECK(memcmp(reply + REPLY4, S_data, 32) == 0, "%s", "");
     SetLastError(GARBAGE);
     CHECK_INT(IcmpParseReplies(reply, sizeof(reply)), 1, "%s", "");
-    CHECK_INT(GetLastError(), GARBAGE, "parsing a reply leaves the last error");
+    CHECK_LAST_ERROR(GARBAGE, "parsing a reply leaves the last error");
     CHECK_INT(util_reply4(reply).Reserved, 0, "%s", "");
     CHECK(ResetEvent(event), "%s", "");
     CHECK_INT(WaitForSingleObject(event, 300), WAIT_TIMEOUT, "signalled at most once");
@@ -569,22 +570,22 @@ static void argument_errors_are_synchronous_and_leave_the_event_alone(void)
     CHECK_INT(IcmpSendEcho2(icmp, event, NULL, NULL, htonl(INADDR_ANY), S_data, 32, NULL, reply,
                             sizeof(reply), 1000),
               0, "%s", "");
-    CHECK_INT(GetLastError(), ERROR_INVALID_NETNAME, "%s", "");
+    CHECK_LAST_ERROR(ERROR_INVALID_NETNAME, "%s", "");
     SetLastError(GARBAGE);
     CHECK_INT(IcmpSendEcho2Ex(icmp, event, NULL, NULL, inet_addr("198.18.255.254"), S_lo(), S_data,
                               32, NULL, reply, sizeof(reply), 1000),
               0, "%s", "");
-    CHECK_INT(GetLastError(), ERROR_INVALID_NETNAME, "non-local source");
+    CHECK_LAST_ERROR(ERROR_INVALID_NETNAME, "non-local source");
     SetLastError(GARBAGE);
     CHECK_INT(IcmpSendEcho2(INVALID_HANDLE_VALUE, event, NULL, NULL, S_lo(), S_data, 32, NULL,
                             reply, sizeof(reply), 1000),
               0, "%s", "");
-    CHECK_INT(GetLastError(), ERROR_INVALID_PARAMETER, "%s", "");
+    CHECK_LAST_ERROR(ERROR_INVALID_PARAMETER, "%s", "");
     SetLastError(GARBAGE);
     CHECK_INT(
         IcmpSendEcho2(icmp, event, NULL, NULL, S_lo(), S_data, 32, NULL, reply, REPLY4 - 1, 1000),
         0, "%s", "");
-    CHECK_INT(GetLastError(), ERROR_INVALID_PARAMETER, "%s", "");
+    CHECK_LAST_ERROR(ERROR_INVALID_PARAMETER, "%s", "");
     CHECK_INT(WaitForSingleObject(event, 300), WAIT_TIMEOUT, "never signalled");
     CloseHandle(event);
     IcmpCloseHandle(icmp);
@@ -618,7 +619,7 @@ static void *S_issue_and_exit(void *pointer)
     struct issue_args *a = pointer;
     a->result = IcmpSendEcho2(a->icmp, a->event, NULL, NULL, S_lo(), S_data, 32, NULL, a->reply,
                               a->reply_size, 1000);
-    a->error = GetLastError();
+    TAKE_LAST_ERROR(a->error);
     return NULL;
 }
 
@@ -672,7 +673,7 @@ static void apc_runs_once_in_the_issuing_thread_during_an_alertable_sleep(void)
     CHECK_INT(IcmpSendEcho2(icmp, NULL, util_apc_routine, &record, S_lo(), S_data, 32, NULL, reply,
                             sizeof(reply), 1000),
               0, "%s", "");
-    CHECK_INT(GetLastError(), ERROR_IO_PENDING, "%s", "");
+    CHECK_LAST_ERROR(ERROR_IO_PENDING, "%s", "");
     Sleep(300);
     CHECK_INT(record.calls, 0, "no APC outside an alertable wait");
     CHECK_INT(SleepEx(5000, TRUE), WAIT_IO_COMPLETION, "%s", "");
@@ -743,7 +744,7 @@ static void apc_is_ignored_when_an_event_is_given(void)
     CHECK_INT(IcmpSendEcho2(icmp, event, util_apc_routine, &record, S_lo(), S_data, 32, NULL, reply,
                             sizeof(reply), 1000),
               0, "%s", "");
-    CHECK_INT(GetLastError(), ERROR_IO_PENDING, "%s", "");
+    CHECK_LAST_ERROR(ERROR_IO_PENDING, "%s", "");
     CHECK_INT(WaitForSingleObject(event, 5000), WAIT_OBJECT_0, "%s", "");
     CHECK_INT(SleepEx(300, TRUE), 0, "%s", "");
     CHECK_INT(record.calls, 0, "%s", "");
@@ -761,12 +762,12 @@ static void argument_errors_queue_no_apc(void)
     CHECK_INT(IcmpSendEcho2(icmp, NULL, util_apc_routine, &record, htonl(INADDR_ANY), S_data, 32,
                             NULL, reply, sizeof(reply), 1000),
               0, "%s", "");
-    CHECK_INT(GetLastError(), ERROR_INVALID_NETNAME, "%s", "");
+    CHECK_LAST_ERROR(ERROR_INVALID_NETNAME, "%s", "");
     struct sockaddr_in6 any = S_any6;
     CHECK_INT(Icmp6SendEcho2(icmp6, NULL, util_apc_routine, &record, &any, &any, S_data, 32, NULL,
                              reply, sizeof(reply), 1000),
               0, "%s", "");
-    CHECK_INT(GetLastError(), ERROR_INVALID_NETNAME, "destination ::");
+    CHECK_LAST_ERROR(ERROR_INVALID_NETNAME, "destination ::");
     CHECK_INT(SleepEx(300, TRUE), 0, "%s", "");
     CHECK_INT(record.calls, 0, "%s", "");
     IcmpCloseHandle(icmp);
@@ -817,7 +818,7 @@ static DWORD S_echo6(HANDLE icmp, HANDLE event, struct util_apc *apc, struct soc
     DWORD result =
         Icmp6SendEcho2(icmp, event, apc ? util_apc_routine : NULL, apc, source, destination,
                        size ? S_data : NULL, size, options, reply, reply_size, 1000);
-    *error = GetLastError();
+    TAKE_LAST_ERROR(*error);
     return result;
 }
 
@@ -906,7 +907,7 @@ static void icmp6_hop_limit_zero_fails_with_general_failure(void)
     CHECK_INT(WaitForSingleObject(event, 5000), WAIT_OBJECT_0, "%s", "");
     SetLastError(GARBAGE);
     CHECK_INT(Icmp6ParseReplies(reply, sizeof(reply)), 0, "%s", "");
-    CHECK_INT(GetLastError(), IP_GENERAL_FAILURE, "%s", "");
+    CHECK_LAST_ERROR(IP_GENERAL_FAILURE, "%s", "");
     CloseHandle(event);
     IcmpCloseHandle(icmp);
 }
@@ -985,7 +986,7 @@ static void icmp6_asynchronous_reply_reports_the_bytes_written(void)
     CHECK_INT(record.information, REPLY6 + 32, "%s", "");
     SetLastError(GARBAGE);
     CHECK_INT(Icmp6ParseReplies(reply, sizeof(reply)), 1, "%s", "");
-    CHECK_INT(GetLastError(), GARBAGE, "%s", "");
+    CHECK_LAST_ERROR(GARBAGE, "%s", "");
     IcmpCloseHandle(icmp);
 }
 
@@ -1014,12 +1015,12 @@ static void parse_replies_returns_the_count_and_clears_it(void)
     memcpy(buffer, &r, sizeof(r));
     SetLastError(GARBAGE);
     CHECK_INT(IcmpParseReplies(buffer, sizeof(buffer)), 3, "%s", "");
-    CHECK_INT(GetLastError(), GARBAGE, "untouched with replies");
+    CHECK_LAST_ERROR(GARBAGE, "untouched with replies");
     r = util_reply4(buffer);
     CHECK_INT(r.Reserved, 0, "%s", "");
     CHECK_INT(r.Status, IP_DEST_HOST_UNREACHABLE, "Status untouched");
     CHECK_INT(IcmpParseReplies(buffer, sizeof(buffer)), 0, "parsed already");
-    CHECK_INT(GetLastError(), IP_DEST_HOST_UNREACHABLE, "%s", "");
+    CHECK_LAST_ERROR(IP_DEST_HOST_UNREACHABLE, "%s", "");
 }
 
 static void parse_replies_without_replies_reports_the_status(void)
@@ -1031,16 +1032,16 @@ static void parse_replies_without_replies_reports_the_status(void)
     memcpy(buffer, &r, sizeof(r));
     SetLastError(GARBAGE);
     CHECK_INT(IcmpParseReplies(buffer, sizeof(buffer)), 0, "%s", "");
-    CHECK_INT(GetLastError(), IP_REQ_TIMED_OUT, "%s", "");
+    CHECK_LAST_ERROR(IP_REQ_TIMED_OUT, "%s", "");
     r.Status = IP_SUCCESS;
     memcpy(buffer, &r, sizeof(r));
     CHECK_INT(IcmpParseReplies(buffer, sizeof(buffer)), 0, "%s", "");
-    CHECK_INT(GetLastError(), IP_SUCCESS, "even a Status of 0");
+    CHECK_LAST_ERROR(IP_SUCCESS, "even a Status of 0");
     SetLastError(GARBAGE);
     CHECK_INT(IcmpParseReplies(NULL, REPLY4), 0, "%s", "");
-    CHECK_INT(GetLastError(), ERROR_INVALID_PARAMETER, "%s", "");
+    CHECK_LAST_ERROR(ERROR_INVALID_PARAMETER, "%s", "");
     CHECK_INT(IcmpParseReplies(buffer, REPLY4 - 1), 0, "%s", "");
-    CHECK_INT(GetLastError(), ERROR_INVALID_PARAMETER, "%s", "");
+    CHECK_LAST_ERROR(ERROR_INVALID_PARAMETER, "%s", "");
 }
 
 static void icmp6_parse_replies_accepts_only_success(void)
@@ -1051,22 +1052,22 @@ static void icmp6_parse_replies_accepts_only_success(void)
     memcpy(buffer, &r, sizeof(r));
     SetLastError(GARBAGE);
     CHECK_INT(Icmp6ParseReplies(buffer, sizeof(buffer)), 1, "%s", "");
-    CHECK_INT(GetLastError(), GARBAGE, "%s", "");
+    CHECK_LAST_ERROR(GARBAGE, "%s", "");
     ULONG statuses[] = {IP_REQ_TIMED_OUT, IP_HOP_LIMIT_EXCEEDED, IP_DEST_NO_ROUTE};
     for (size_t i = 0; i < 3; i++) {
         r.Status = statuses[i];
         memcpy(buffer, &r, sizeof(r));
         CHECK_INT(Icmp6ParseReplies(buffer, sizeof(buffer)), 0, "status %lu",
                   (unsigned long)statuses[i]);
-        CHECK_INT(GetLastError(), statuses[i], "%s", "");
+        CHECK_LAST_ERROR(statuses[i], "%s", "");
         CHECK_INT(util_reply6(buffer).Status, statuses[i], "Status untouched");
     }
     SetLastError(GARBAGE);
     CHECK_INT(Icmp6ParseReplies(NULL, REPLY6), 0, "%s", "");
-    CHECK_INT(GetLastError(), ERROR_GEN_FAILURE, "%s", "");
+    CHECK_LAST_ERROR(ERROR_GEN_FAILURE, "%s", "");
     SetLastError(GARBAGE);
     CHECK_INT(Icmp6ParseReplies(buffer, 0), 0, "%s", "");
-    CHECK_INT(GetLastError(), ERROR_GEN_FAILURE, "%s", "");
+    CHECK_LAST_ERROR(ERROR_GEN_FAILURE, "%s", "");
 }
 
 /* ---- last error, events, waits, sleeps ---- */
@@ -1163,17 +1164,17 @@ static void event_functions_refuse_invalid_handles(void)
     for (size_t i = 0; i < 4; i++) {
         SetLastError(GARBAGE);
         CHECK_INT(SetEvent(refused[i]), FALSE, "handle %zu", i);
-        CHECK_INT(GetLastError(), ERROR_INVALID_HANDLE, "%s", "");
+        CHECK_LAST_ERROR(ERROR_INVALID_HANDLE, "%s", "");
         SetLastError(GARBAGE);
         CHECK_INT(ResetEvent(refused[i]), FALSE, "handle %zu", i);
-        CHECK_INT(GetLastError(), ERROR_INVALID_HANDLE, "%s", "");
+        CHECK_LAST_ERROR(ERROR_INVALID_HANDLE, "%s", "");
         SetLastError(GARBAGE);
         CHECK_INT(WaitForSingleObject(refused[i], 0), WAIT_FAILED, "handle %zu", i);
-        CHECK_INT(GetLastError(), ERROR_INVALID_HANDLE, "%s", "");
+        CHECK_LAST_ERROR(ERROR_INVALID_HANDLE, "%s", "");
     }
     SetLastError(GARBAGE);
     CHECK_INT(CloseHandle(closed), FALSE, "closing twice");
-    CHECK_INT(GetLastError(), ERROR_INVALID_HANDLE, "%s", "");
+    CHECK_LAST_ERROR(ERROR_INVALID_HANDLE, "%s", "");
     IcmpCloseHandle(icmp);
 }
 
@@ -1181,7 +1182,7 @@ static void named_events_are_not_supported(void)
 {
     SetLastError(GARBAGE);
     CHECK(CreateEvent(NULL, TRUE, FALSE, "Global\\wping") == NULL, "%s", "");
-    CHECK_INT(GetLastError(), ERROR_NOT_SUPPORTED, "%s", "");
+    CHECK_LAST_ERROR(ERROR_NOT_SUPPORTED, "%s", "");
 }
 
 /* ---- Winsock helpers ---- */
@@ -1200,6 +1201,41 @@ static void inet_ntoa_formats_the_windows_in_addr(void)
     in.sin_addr.S_un.S_addr = inet_addr("198.19.100.7");
     CHECK_STR(inet_ntoa(in.sin_addr), "198.19.100.7", "%s", "");
     CHECK_INT(offsetof(struct sockaddr_in, sin_addr), 4, "%s", "");
+}
+
+/* DESIGN C19: .NET and Mono read errno for Marshal.GetLastWin32Error(). A call that sets the
+ * last error leaves it in errno too; a success that Windows leaves GetLastError alone on
+ * leaves the caller's errno, whatever the call did inside (sockets opened and closed). */
+static void errno_holds_the_last_error_for_dotnet(void)
+{
+    SetLastError(GARBAGE);
+    CHECK_INT(errno, (int)GARBAGE, "SetLastError");
+    errno = 4242;
+    HANDLE icmp = IcmpCreateFile();
+    CHECK_INT(errno, 4242, "IcmpCreateFile succeeded: errno as it was");
+    CHECK_INT(GetLastError(), GARBAGE, "IcmpCreateFile succeeded: last error as it was");
+    unsigned char reply[REPLY4 + 32 + 8];
+    errno = 4242;
+    CHECK_INT(IcmpSendEcho(icmp, S_lo(), S_data, 32, NULL, reply, sizeof(reply), 1000), 1, "%s",
+              "");
+    CHECK_LAST_ERROR(NO_ERROR, "a synchronous success clears both");
+    errno = 4242;
+    CHECK_INT(IcmpCloseHandle(NULL), FALSE, "%s", "");
+    CHECK_LAST_ERROR(ERROR_INVALID_HANDLE, "%s", "");
+    errno = 4242;
+    CHECK_INT(IcmpCloseHandle(icmp), TRUE, "%s", "");
+    CHECK_INT(errno, 4242, "IcmpCloseHandle succeeded: errno as it was");
+    SetLastError(GARBAGE);
+    errno = 4242;
+    HANDLE event = CreateEvent(NULL, TRUE, FALSE, NULL);
+    CHECK_LAST_ERROR(NO_ERROR, "CreateEvent of a new event sets 0, as Windows does");
+    errno = 4242;
+    CHECK_INT(SetEvent(event), TRUE, "%s", "");
+    CHECK_INT(WaitForSingleObject(event, 0), WAIT_OBJECT_0, "%s", "");
+    CHECK_INT(errno, 4242, "SetEvent and a wait that succeeded: errno as it was");
+    CHECK_INT(CloseHandle(event), TRUE, "%s", "");
+    CHECK_INT(WaitForSingleObject(event, 0), WAIT_FAILED, "%s", "");
+    CHECK_LAST_ERROR(ERROR_INVALID_HANDLE, "a failed wait");
 }
 
 static void wsa_startup_grants_version_2_2(void)
@@ -1276,6 +1312,7 @@ static const struct loopback_case S_loopback_cases[] = {
     CASE(parse_replies_without_replies_reports_the_status),
     CASE(icmp6_parse_replies_accepts_only_success),
     CASE(last_error_belongs_to_each_thread),
+    CASE(errno_holds_the_last_error_for_dotnet),
     CASE(manual_reset_event_stays_signalled_until_reset),
     CASE(auto_reset_event_releases_one_wait),
     CASE(wait_times_out_after_the_given_time),

@@ -43,7 +43,7 @@ static void lab_timeout4(char **args)
     SetLastError(GARBAGE);
     CHECK_INT(IcmpSendEcho(icmp, destination, S_data, 32, NULL, reply, sizeof(reply), LAB_TIMEOUT),
               0, "%s", "");
-    CHECK_INT(GetLastError(), IP_REQ_TIMED_OUT, "%s", "");
+    CHECK_LAST_ERROR(IP_REQ_TIMED_OUT, "%s", "");
     S_check_elapsed(start, "IcmpSendEcho");
     S_check_timed_out4(reply);
 
@@ -52,13 +52,13 @@ static void lab_timeout4(char **args)
     CHECK_INT(IcmpSendEcho2(icmp, event, NULL, NULL, destination, S_data, 32, NULL, reply,
                             sizeof(reply), LAB_TIMEOUT),
               0, "%s", "");
-    CHECK_INT(GetLastError(), ERROR_IO_PENDING, "%s", "");
+    CHECK_LAST_ERROR(ERROR_IO_PENDING, "%s", "");
     CHECK_INT(WaitForSingleObject(event, 5000), WAIT_OBJECT_0, "%s", "");
     S_check_elapsed(start, "event");
     S_check_timed_out4(reply);
     SetLastError(GARBAGE);
     CHECK_INT(IcmpParseReplies(reply, sizeof(reply)), 0, "%s", "");
-    CHECK_INT(GetLastError(), IP_REQ_TIMED_OUT, "%s", "");
+    CHECK_LAST_ERROR(IP_REQ_TIMED_OUT, "%s", "");
 
     struct util_apc record;
     memset(&record, 0, sizeof(record));
@@ -87,7 +87,7 @@ static void lab_timeout6(char **args)
     CHECK_INT(Icmp6SendEcho2(icmp, NULL, NULL, NULL, &source, &destination, S_data, 32, NULL, reply,
                              sizeof(reply), LAB_TIMEOUT),
               0, "%s", "");
-    CHECK_INT(GetLastError(), IP_REQ_TIMED_OUT, "%s", "");
+    CHECK_LAST_ERROR(IP_REQ_TIMED_OUT, "%s", "");
     S_check_elapsed(start, "Icmp6SendEcho2");
     CHECK_INT(util_reply6(reply).Status, IP_REQ_TIMED_OUT, "%s", "");
 
@@ -96,12 +96,12 @@ static void lab_timeout6(char **args)
     CHECK_INT(Icmp6SendEcho2(icmp, event, NULL, NULL, &source, &destination, S_data, 32, NULL,
                              reply, sizeof(reply), LAB_TIMEOUT),
               0, "%s", "");
-    CHECK_INT(GetLastError(), ERROR_IO_PENDING, "%s", "");
+    CHECK_LAST_ERROR(ERROR_IO_PENDING, "%s", "");
     CHECK_INT(WaitForSingleObject(event, 5000), WAIT_OBJECT_0, "%s", "");
     S_check_elapsed(start, "event");
     SetLastError(GARBAGE);
     CHECK_INT(Icmp6ParseReplies(reply, sizeof(reply)), 0, "%s", "");
-    CHECK_INT(GetLastError(), IP_REQ_TIMED_OUT, "%s", "");
+    CHECK_LAST_ERROR(IP_REQ_TIMED_OUT, "%s", "");
     CloseHandle(event);
     IcmpCloseHandle(icmp);
 }
@@ -130,7 +130,7 @@ static void lab_error4(char **args, int ttl)
     SetLastError(GARBAGE);
     CHECK_INT(IcmpSendEcho(icmp, destination, S_data, 32, &options, reply, sizeof(reply), 2000), 1,
               "error %lu", (unsigned long)GetLastError());
-    CHECK_INT(GetLastError(), NO_ERROR, "an ICMP error is a reply: the call succeeded");
+    CHECK_LAST_ERROR(NO_ERROR, "an ICMP error is a reply: the call succeeded");
     S_check_error4(reply, router, status);
     CHECK_INT(util_reply4(reply).Reserved, 0, "%s", "");
 
@@ -175,7 +175,7 @@ static void lab_error6(char **args, int hops)
     CHECK_INT(Icmp6SendEcho2(icmp, NULL, NULL, NULL, &source, &destination, S_data, 32,
                              hops ? &options : NULL, reply, sizeof(reply), 2000),
               0, "%s", "");
-    CHECK_INT(GetLastError(), status, "%s", "");
+    CHECK_LAST_ERROR(status, "%s", "");
     ICMPV6_ECHO_REPLY r = util_reply6(reply);
     CHECK_INT(r.Status, status, "%s", "");
     CHECK(util_same6(&r.Address, &router), "Address is the router that sent the error");
@@ -185,14 +185,14 @@ static void lab_error6(char **args, int hops)
     CHECK_INT(Icmp6SendEcho2(icmp, NULL, util_apc_routine, &record, &source, &destination, S_data,
                              32, hops ? &options : NULL, reply, sizeof(reply), 2000),
               0, "%s", "");
-    CHECK_INT(GetLastError(), ERROR_IO_PENDING, "%s", "");
+    CHECK_LAST_ERROR(ERROR_IO_PENDING, "%s", "");
     util_wait_apc(&record, 1, 5000);
     CHECK_INT(record.calls, 1, "%s", "");
     CHECK_INT(record.status, STATUS_SUCCESS, "%s", "");
     CHECK_INT(record.information, REPLY6, "no data with an error");
     SetLastError(GARBAGE);
     CHECK_INT(Icmp6ParseReplies(reply, sizeof(reply)), 0, "%s", "");
-    CHECK_INT(GetLastError(), status, "%s", "");
+    CHECK_LAST_ERROR(status, "%s", "");
     IcmpCloseHandle(icmp);
 }
 
@@ -260,7 +260,7 @@ static void lab_source4(char **args)
     CHECK_INT(IcmpSendEcho2Ex(icmp, event, NULL, NULL, foreign, destination, S_data, 32, NULL,
                               reply, sizeof(reply), 2000),
               0, "%s", "");
-    CHECK_INT(GetLastError(), ERROR_INVALID_NETNAME, "%s", "");
+    CHECK_LAST_ERROR(ERROR_INVALID_NETNAME, "%s", "");
     CHECK_INT(WaitForSingleObject(event, 300), WAIT_TIMEOUT, "%s", "");
     CloseHandle(event);
     IcmpCloseHandle(icmp);
@@ -281,7 +281,7 @@ static void lab_source6(char **args)
     CHECK_INT(Icmp6SendEcho2(icmp, NULL, NULL, NULL, &foreign, &destination, S_data, 32, NULL,
                              reply, sizeof(reply), 2000),
               0, "%s", "");
-    CHECK_INT(GetLastError(), ERROR_INVALID_NETNAME, "%s", "");
+    CHECK_LAST_ERROR(ERROR_INVALID_NETNAME, "%s", "");
     IcmpCloseHandle(icmp);
 }
 
@@ -319,7 +319,7 @@ static void lab_send_failure4(char **args)
     SetLastError(GARBAGE);
     CHECK_INT(IcmpSendEcho(icmp, S_ipv4(args[0]), S_data, 32, NULL, reply, sizeof(reply), 2000), 0,
               "%s", "");
-    CHECK_INT(GetLastError(), IP_GENERAL_FAILURE, "%s", "");
+    CHECK_LAST_ERROR(IP_GENERAL_FAILURE, "%s", "");
     CHECK(util_now_ms() - start < 1000, "no wait for the timeout");
     IcmpCloseHandle(icmp);
 }
@@ -333,7 +333,7 @@ static void lab_send_failure6(char **args)
     CHECK_INT(Icmp6SendEcho2(icmp, NULL, NULL, NULL, &source, &destination, S_data, 32, NULL, reply,
                              sizeof(reply), 2000),
               0, "%s", "");
-    CHECK_INT(GetLastError(), IP_GENERAL_FAILURE, "%s", "");
+    CHECK_LAST_ERROR(IP_GENERAL_FAILURE, "%s", "");
     IcmpCloseHandle(icmp);
 }
 
@@ -361,7 +361,7 @@ static void lab_outstanding_limit4(char **args)
     CHECK_INT(IcmpSendEcho2(icmp, events[LAB_OUTSTANDING], NULL, NULL, destination, S_data, 8, NULL,
                             replies[LAB_OUTSTANDING], REPLY4 + 8, 2000),
               0, "%s", "");
-    CHECK_INT(GetLastError(), ERROR_NOT_ENOUGH_MEMORY, "%s", "one too many");
+    CHECK_LAST_ERROR(ERROR_NOT_ENOUGH_MEMORY, "%s", "one too many");
     CHECK_INT(WaitForSingleObject(events[LAB_OUTSTANDING], 0), WAIT_TIMEOUT, "%s",
               "the refused request never completes");
     int timed_out = 0;
@@ -374,7 +374,7 @@ static void lab_outstanding_limit4(char **args)
     CHECK_INT(IcmpSendEcho2(icmp, events[LAB_OUTSTANDING], NULL, NULL, destination, S_data, 8, NULL,
                             replies[LAB_OUTSTANDING], REPLY4 + 8, 100),
               0, "%s", "");
-    CHECK_INT(GetLastError(), ERROR_IO_PENDING, "%s", "room again");
+    CHECK_LAST_ERROR(ERROR_IO_PENDING, "%s", "room again");
     CHECK_INT(WaitForSingleObject(events[LAB_OUTSTANDING], 5000), WAIT_OBJECT_0, "%s", "");
     for (int i = 0; i <= LAB_OUTSTANDING; i++)
         CloseHandle(events[i]);

@@ -12,6 +12,7 @@
 #include <iphlpapi.h>
 #include <icmpapi.h>
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -24,6 +25,24 @@
 #define REPLY6 sizeof(ICMPV6_ECHO_REPLY)
 #define IO_STATUS sizeof(IO_STATUS_BLOCK)
 #define GARBAGE 0xdeadbeef
+
+/* The last error as C reads it (GetLastError) and as .NET and Mono read it (errno, DESIGN
+ * C19): both must be `want`. errno is taken first, before anything can change it, so the
+ * check goes right after the call (or after checks that pass without printing). */
+#define CHECK_LAST_ERROR(want, ...)                                                                \
+    do {                                                                                           \
+        int util_errno = errno;                                                                    \
+        CHECK_INT(GetLastError(), want, __VA_ARGS__);                                              \
+        CHECK_INT(util_errno, (int)(DWORD)(want), "errno: " __VA_ARGS__);                          \
+    } while (0)
+
+/* Stores GetLastError() in `lvalue` and checks that errno holds the same value. */
+#define TAKE_LAST_ERROR(lvalue)                                                                    \
+    do {                                                                                           \
+        int util_errno = errno;                                                                    \
+        (lvalue) = GetLastError();                                                                 \
+        CHECK_INT(util_errno, (int)(lvalue), "%s", "errno holds the last error");                  \
+    } while (0)
 
 /* Milliseconds on CLOCK_MONOTONIC. */
 static inline double util_now_ms(void)
