@@ -25,6 +25,12 @@ if(TARGET icmpapi AND TARGET icmpapi_static AND TARGET wping_engine)
     install(TARGETS icmpapi icmpapi_archive EXPORT icmpapiTargets
             LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
             ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
+    # DllImport("icmp.dll") and DllImport("iphlpapi.dll") of .NET and Mono programs: symbolic
+    # links to the SONAME (src/icmpapi/CMakeLists.txt says which names each runtime tries),
+    # so that every name loads the one library, with one handle table and one last error.
+    foreach(name ${WPING_DOTNET_NAMES})
+        install(FILES $<TARGET_FILE_DIR:icmpapi>/${name} DESTINATION ${CMAKE_INSTALL_LIBDIR})
+    endforeach()
     # Never loose in the include root: their windows.h would shadow any other.
     install(DIRECTORY ${PROJECT_SOURCE_DIR}/src/icmpapi/include/
             DESTINATION ${WPING_ICMPAPI_INCLUDEDIR} FILES_MATCHING PATTERN "*.h")

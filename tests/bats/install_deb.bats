@@ -133,6 +133,11 @@ multiarch() {
     run ldconfig -p
     # With a merged /usr, ldconfig may name the library by /lib.
     assert_line --regexp "libicmpapi\.so\.1 .* => (/usr)?/lib/$(multiarch)/libicmpapi\.so\.1\$"
+    # The names of DllImport("icmp.dll") and DllImport("iphlpapi.dll") (tests/bats/dotnet_*).
+    local name
+    for name in libicmp.so libicmp.dll.so libiphlpapi.so libiphlpapi.dll.so; do
+        assert_equal "$name -> $(readlink "/usr/lib/$(multiarch)/$name")" "$name -> libicmpapi.so.1"
+    done
 }
 
 @test "dpkg -i gives the installed wping cap_net_raw+p (postinst)" {

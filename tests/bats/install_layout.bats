@@ -76,6 +76,13 @@ First reply:
     assert_line --regexp 'SONAME.*\[libicmpapi\.so\.1\]'
 }
 
+@test "the names .NET and Mono load for icmp.dll and iphlpapi.dll are links to the SONAME" {
+    local name
+    for name in libicmp.so libicmp.dll.so libiphlpapi.so libiphlpapi.dll.so; do
+        assert_equal "$name -> $(readlink "$PREFIX/lib/$name")" "$name -> libicmpapi.so.1"
+    done
+}
+
 @test "libicmpapi.a holds the engine too, so that -licmpapi alone links statically" {
     run nm --defined-only "$PREFIX/lib/libicmpapi.a"
     assert_success
