@@ -149,6 +149,32 @@ static bool S_is_local(const struct sockaddr *source)
     return found;
 }
 
+const char *echo_strerror(int error)
+{
+    switch (error) {
+    case ECHO_OK:
+        return "success";
+    case ECHO_ERR_INVALID:
+        return "invalid argument";
+    case ECHO_ERR_DESTINATION:
+        return "destination is the unspecified address";
+    case ECHO_ERR_SOURCE:
+        return "source address is not local";
+    case ECHO_ERR_PERMISSION:
+        return "no permission to open an ICMP socket";
+    case ECHO_ERR_NOMEM:
+        return "out of memory";
+    case ECHO_ERR_DEVICE:
+        return "no such interface or VRF";
+    case ECHO_ERR_INTERRUPTED:
+        return "interrupted by a signal";
+    case ECHO_ERR_SYSTEM:
+        return "system call failed";
+    default:
+        return "unknown error";
+    }
+}
+
 void echo_config_init(struct echo_config *config, int family)
 {
     memset(config, 0, sizeof(*config));

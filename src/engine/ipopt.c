@@ -2,7 +2,7 @@
  * reply carries back. Pure functions over bytes. */
 #include <string.h>
 
-#include "wping/echo.h"
+#include "wping/ipopt.h"
 
 enum {
     OPT_EOL = 0x00,

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "wping/echo.h"
+#include "wping/status.h"
 
 enum {
     ICMP4_ECHO_REPLY = 0,

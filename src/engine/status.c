@@ -1,8 +1,8 @@
-/* The Windows names of the IP_STATUS values, and the texts of the engine's own errors. */
+/* The Windows names of the IP_STATUS values. */
 #include <netinet/in.h>
 #include <stddef.h>
 
-#include "wping/echo.h"
+#include "wping/status.h"
 
 struct status_name {
     uint32_t status;
@@ -50,30 +50,4 @@ const char *echo_status_name(uint32_t status, int family)
         return S_names[i].name;
     }
     return "IP_STATUS_UNKNOWN";
-}
-
-const char *echo_strerror(int error)
-{
-    switch (error) {
-    case ECHO_OK:
-        return "success";
-    case ECHO_ERR_INVALID:
-        return "invalid argument";
-    case ECHO_ERR_DESTINATION:
-        return "destination is the unspecified address";
-    case ECHO_ERR_SOURCE:
-        return "source address is not local";
-    case ECHO_ERR_PERMISSION:
-        return "no permission to open an ICMP socket";
-    case ECHO_ERR_NOMEM:
-        return "out of memory";
-    case ECHO_ERR_DEVICE:
-        return "no such interface or VRF";
-    case ECHO_ERR_INTERRUPTED:
-        return "interrupted by a signal";
-    case ECHO_ERR_SYSTEM:
-        return "system call failed";
-    default:
-        return "unknown error";
-    }
 }

@@ -5,6 +5,9 @@
  *
  * A handle serves one address family and may have many requests outstanding. It is not
  * thread-safe: use each handle from one thread at a time.
+ *
+ * The handle stands on pure layers with headers of their own, included here: the IP_STATUS
+ * values (wping/status.h) and IPv4 options (wping/ipopt.h).
  */
 #ifndef WPING_ECHO_H
 #define WPING_ECHO_H
@@ -16,40 +19,8 @@
 #include <sys/socket.h>
 #include <time.h>
 
-/* IP_STATUS values; the numbers are those of Windows ipexport.h. */
-enum echo_status {
-    ECHO_SUCCESS = 0,
-    ECHO_BUF_TOO_SMALL = 11001,
-    ECHO_DEST_NET_UNREACHABLE = 11002,  /* IPv6: no route */
-    ECHO_DEST_HOST_UNREACHABLE = 11003, /* IPv6: address unreachable */
-    ECHO_DEST_PROT_UNREACHABLE = 11004, /* IPv6: administratively prohibited */
-    ECHO_DEST_PORT_UNREACHABLE = 11005,
-    ECHO_NO_RESOURCES = 11006,
-    ECHO_BAD_OPTION = 11007,
-    ECHO_HW_ERROR = 11008,
-    ECHO_PACKET_TOO_BIG = 11009,
-    ECHO_REQ_TIMED_OUT = 11010,
-    ECHO_BAD_REQ = 11011,
-    ECHO_BAD_ROUTE = 11012,
-    ECHO_TTL_EXPIRED_TRANSIT = 11013, /* IPv6: hop limit exceeded */
-    ECHO_TTL_EXPIRED_REASSEM = 11014,
-    ECHO_PARAM_PROBLEM = 11015,
-    ECHO_SOURCE_QUENCH = 11016,
-    ECHO_OPTION_TOO_BIG = 11017,
-    ECHO_BAD_DESTINATION = 11018,
-    ECHO_DEST_UNREACHABLE = 11040, /* IPv6 only */
-    ECHO_TIME_EXCEEDED = 11041,
-    ECHO_BAD_HEADER = 11042,
-    ECHO_UNRECOGNIZED_NEXT_HEADER = 11043,
-    ECHO_ICMP_ERROR = 11044,
-    ECHO_DEST_SCOPE_MISMATCH = 11045,
-    ECHO_GENERAL_FAILURE = 11050,
-    ECHO_PENDING = 11255,
-};
-
-/* The symbolic Windows name of an IP_STATUS ("IP_REQ_TIMED_OUT"); for AF_INET6 the IPv6
- * alias where Windows has one ("IP_DEST_NO_ROUTE"). Unknown values give "IP_STATUS_UNKNOWN". */
-const char *echo_status_name(uint32_t status, int family);
+#include "wping/ipopt.h"
+#include "wping/status.h"
 
 /* Errors that stop a call before any packet is sent (negative return values). */
 enum echo_error {
@@ -109,8 +80,6 @@ enum echo_socket_kind echo_socket_kind(const echo_handle *handle);
 /* The handle's family, AF_INET or AF_INET6. */
 int echo_family(const echo_handle *handle);
 
-/* Largest IPv4 options block, in bytes (MAX_OPT_SIZE). */
-#define ECHO_MAX_IP_OPTIONS 40
 /* Largest echo payload the engine accepts: 65535 - 20 (IPv4 header) - 8 (ICMP header). */
 #define ECHO_MAX_DATA 65507
 
@@ -216,42 +185,5 @@ typedef void echo_notice_callback(void *context, const struct echo_notice *notic
 
 /* Sets (or with NULL clears) the receiver of notices for this handle. */
 void echo_set_notice_callback(echo_handle *handle, echo_notice_callback *callback, void *context);
-
-/* IPv4 option parsing for record route and timestamp output; pure, works on any bytes. */
-enum echo_ipopt_kind {
-    ECHO_IPOPT_NONE = 0,
-    ECHO_IPOPT_RECORD_ROUTE,
-    ECHO_IPOPT_TIMESTAMP,
-    ECHO_IPOPT_LOOSE_ROUTE,
-    ECHO_IPOPT_STRICT_ROUTE,
-};
-
-#define ECHO_IPOPT_MAX_ENTRIES 9
-
-struct echo_ipopt_route {
-    enum echo_ipopt_kind kind;
-    unsigned count;                             /* entries filled in (up to the pointer) */
-    uint32_t address[ECHO_IPOPT_MAX_ENTRIES];   /* network byte order */
-    uint32_t timestamp[ECHO_IPOPT_MAX_ENTRIES]; /* host order; timestamp option only */
-    bool has_address;                           /* timestamp option carries addresses */
-    unsigned overflow;                          /* timestamp option: hops that found it full */
-};
-
-/*
- * Finds the first option of `kind` in an IPv4 options block and decodes the entries filled
- * so far. Returns true when a well-formed option was found; lengths and pointers that lie
- * are rejected, never followed.
- */
-bool echo_ipopt_find(const uint8_t *options, size_t length, enum echo_ipopt_kind kind,
-                     struct echo_ipopt_route *route);
-
-/*
- * Builds an IPv4 options block: record route with `slots` (1..9) empty slots, timestamp with
- * `slots` (1..4) address+timestamp pairs, or a loose / strict source route through the `count`
- * (1..9) addresses (network byte order; the last is the final destination). Returns the
- * length written (a multiple of 4, at most 40), or 0 when the arguments do not fit.
- */
-size_t echo_ipopt_build(enum echo_ipopt_kind kind, unsigned slots, const uint32_t *addresses,
-                        unsigned count, uint8_t out[ECHO_MAX_IP_OPTIONS]);
 
 #endif /* WPING_ECHO_H */
