@@ -4,7 +4,7 @@
  * into 2^SUB_BITS buckets of 2^(k - SUB_BITS) ns, so the relative width never exceeds
  * 2^-SUB_BITS and a midpoint is within half of that of any value in its bucket.
  */
-#include "format.h"
+#include "stats.h"
 
 #include <stdlib.h>
 

@@ -1,5 +1,5 @@
 /* The statistics tally, ping.exe's arithmetic on it, and the JSON summary's exact one. */
-#include "format.h"
+#include "stats.h"
 
 #include <sys/socket.h>
 
