@@ -56,6 +56,7 @@ struct history {
     uint8_t state;
     uint32_t data_size;
     uint64_t data_hash; /* of the request payload, to tell a late reply's payload is intact */
+    uint64_t tag;
     struct timespec sent_mono;
     struct timespec sent_real;
 };
@@ -538,6 +539,8 @@ int echo_start(echo_handle *h, const struct echo_request *request, echo_callback
     s->send_failed = false;
     memset(&s->outcome, 0, sizeof(s->outcome));
     s->outcome.sequence = sequence;
+    s->outcome.tag = request->tag;
+    s->outcome.sent_size = request->size;
     s->outcome.ttl = s->outcome.tos = s->outcome.ip_flags = -1;
 
     size_t length = packet_build_echo(h->tx, h->tx_capacity, h->family, h->identifier, sequence,
@@ -567,6 +570,7 @@ static void S_remember(echo_handle *h, const struct slot *s, enum history_state 
     entry->sent_real = s->outcome.sent_at;
     entry->data_size = (uint32_t)s->data_size;
     entry->data_hash = s->data_hash;
+    entry->tag = s->outcome.tag;
 }
 
 /* Frees the slot before the callback runs, so that the callback may start new requests. */
@@ -663,6 +667,16 @@ static void S_notice(echo_handle *h, enum echo_notice_kind kind, const struct pa
     notice.ttl = info->ttl >= 0 ? info->ttl : meta->ttl;
     notice.data_len = info->data_len;
     const struct history *entry = &h->history[info->sequence % HISTORY_SIZE];
+    const struct slot *pending = S_find(h, info->sequence);
+    if (pending != NULL) {
+        notice.has_request = true;
+        notice.tag = pending->outcome.tag;
+        notice.sent_size = pending->data_size;
+    } else if (entry->state != HISTORY_NONE && entry->sequence == info->sequence) {
+        notice.has_request = true;
+        notice.tag = entry->tag;
+        notice.sent_size = entry->data_size;
+    }
     if (entry->state != HISTORY_NONE && entry->sequence == info->sequence) {
         bool kernel;
         notice.rtt_ns = S_rtt(&entry->sent_real, &entry->sent_mono, meta, &kernel);

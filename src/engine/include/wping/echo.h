@@ -97,12 +97,16 @@ struct echo_request {
     uint32_t timeout_ms;       /* measured from the send; 0 = take only what is already queued */
     void *reply_buffer;        /* NULL, or where to copy the reply payload */
     size_t reply_capacity;     /* bytes at reply_buffer */
+    uint64_t tag;              /* the caller's own (a request number, an index): the engine only
+                                  copies it into the outcome and into notices for the request */
 };
 
 /* Everything known about how one request ended. */
 struct echo_outcome {
     uint32_t status;   /* enum echo_status */
     uint16_t sequence; /* echo sequence number the request carried */
+    uint64_t tag;      /* the request's tag */
+    size_t sent_size;  /* the request's payload size */
     struct sockaddr_storage
         responder;           /* echo reply source or ICMP error sender; ss_family 0 if none */
     uint64_t rtt_ns;         /* send to receive; 0 for timeouts and local failures */
@@ -174,6 +178,11 @@ enum echo_notice_kind {
 struct echo_notice {
     enum echo_notice_kind kind;
     uint16_t sequence;
+    /* The request the packet answers, when the engine still knows it (in flight, or among the
+     * last few hundred completed): then tag and sent_size are that request's, else 0. */
+    bool has_request;
+    uint64_t tag;
+    size_t sent_size;
     struct sockaddr_storage responder;
     uint64_t rtt_ns; /* since the original request was sent, 0 when unknown */
     int ttl;         /* -1 when unknown */
