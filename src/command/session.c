@@ -64,10 +64,6 @@ struct session {
     bool has_deadline;
     struct timespec deadline; /* CLOCK_MONOTONIC */
     uint64_t requests;        /* requests started so far; the one in flight is the last */
-    /* The last reported outcome's request number and ICMP sequence, which tie a notice's
-     * sequence to the request it answers. */
-    uint64_t last_request;
-    uint16_t last_sequence;
 };
 
 /* Set by the handler, which runs only while a wait has the signals unblocked. */
@@ -308,24 +304,13 @@ static void S_on_outcome(void *context, const struct echo_outcome *outcome)
     s->done = true;
 }
 
-/* The request a notice's ICMP sequence belongs to. Sequences count up by one per request
- * (mod 65536), so the distance from the last reported outcome's sequence tells which
- * request; one ahead is the request in flight. 0 when it cannot be told. */
-static uint64_t S_notice_request(const struct session *s, uint16_t sequence)
-{
-    uint16_t behind = (uint16_t)(s->last_sequence - sequence);
-
-    if (s->last_request == 0)
-        return 0;
-    if (behind == UINT16_MAX)
-        return s->requests > s->last_request ? s->last_request + 1 : 0;
-    return behind < s->last_request ? s->last_request - behind : 0;
-}
-
+/* Every request is tagged with its number. A notice names the request it answers once an
+ * outcome has been reported: before that, the JSON stream has always left it unnamed. */
 static void S_on_notice(void *context, const struct echo_notice *notice)
 {
     struct session *s = context;
-    struct format_notice event = {notice, S_notice_request(s, notice->sequence), {0, 0}};
+    uint64_t request = notice->has_request && s->stats.sent > 0 ? notice->tag : 0;
+    struct format_notice event = {notice, request, {0, 0}};
 
     clock_gettime(CLOCK_REALTIME, &event.received_at);
     format_stats_notice(&s->stats, notice);
@@ -434,9 +419,11 @@ static void S_sleep_until(struct session *s, const struct timespec *wanted)
 }
 
 /* An outcome for a request that could not leave this host. */
-static void S_local_failure(struct session *s, int error)
+static void S_local_failure(struct session *s, const struct echo_request *request, int error)
 {
     memset(&s->outcome, 0, sizeof(s->outcome));
+    s->outcome.tag = request->tag;
+    s->outcome.sent_size = request->size;
     s->outcome.status = ECHO_GENERAL_FAILURE;
     s->outcome.send_errno = error;
     s->outcome.ttl = s->outcome.tos = s->outcome.ip_flags = -1;
@@ -452,12 +439,13 @@ static void S_send(struct session *s, const struct echo_request *request)
 
     s->done = false;
     if (s->handle == NULL) {
-        S_local_failure(s, EADDRNOTAVAIL);
+        S_local_failure(s, request, EADDRNOTAVAIL);
         return;
     }
     result = echo_start(s->handle, request, S_on_outcome, s);
     if (result == ECHO_ERR_DESTINATION) {
-        S_local_failure(s, EINVAL); /* the unspecified address: ping.exe's transmit failure */
+        S_local_failure(s, request,
+                        EINVAL); /* the unspecified address: ping.exe's transmit failure */
         return;
     }
     if (result == ECHO_ERR_SYSTEM && errno == EPERM && s->options->route_kind != WPING_ROUTE_NONE) {
@@ -482,14 +470,12 @@ static void S_send(struct session *s, const struct echo_request *request)
     }
 }
 
-static void S_report(struct session *s, size_t size)
+static void S_report(struct session *s)
 {
     struct echo_ipopt_route route, timestamp;
-    struct format_reply reply = {&s->outcome, size, NULL, NULL, s->requests, {0, 0}};
+    struct format_reply reply = {&s->outcome, NULL, NULL, s->outcome.tag, {0, 0}};
 
     clock_gettime(CLOCK_REALTIME, &reply.known_at);
-    s->last_request = s->requests;
-    s->last_sequence = s->outcome.sequence;
     if (s->options->record_route > 0 &&
         echo_ipopt_find(s->outcome.ip_options, s->outcome.ip_options_len, ECHO_IPOPT_RECORD_ROUTE,
                         &route))
@@ -498,7 +484,7 @@ static void S_report(struct session *s, size_t size)
         echo_ipopt_find(s->outcome.ip_options, s->outcome.ip_options_len, ECHO_IPOPT_TIMESTAMP,
                         &timestamp))
         reply.timestamp = &timestamp;
-    format_stats_add(&s->stats, &s->outcome, size);
+    format_stats_add(&s->stats, &s->outcome);
     if (!s->options->quiet && format_outcome(s->format, &reply) != 0)
         s->stop = SESSION_STOP_OUTPUT;
 }
@@ -546,11 +532,11 @@ static void S_loop(struct session *s)
         S_poll_signals(s);
         if (s->stop != SESSION_RUNNING || S_deadline_passed(s))
             break;
-        s->requests++;
+        request.tag = ++s->requests;
         S_send(s, &request);
         if (!s->done)
             break;
-        S_report(s, options->size);
+        S_report(s);
         if (s->stop != SESSION_RUNNING)
             break;
     }

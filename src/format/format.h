@@ -42,8 +42,7 @@ struct format_target {
 
 /* One request's outcome with what is needed to show it. */
 struct format_reply {
-    const struct echo_outcome *outcome;
-    size_t sent_size;                         /* payload bytes sent */
+    const struct echo_outcome *outcome;       /* with what its request sent */
     const struct echo_ipopt_route *route;     /* decoded record route (-r), or NULL */
     const struct echo_ipopt_route *timestamp; /* decoded timestamp option (-s), or NULL */
     uint64_t request;                         /* 1-based number of the request */

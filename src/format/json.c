@@ -354,7 +354,7 @@ static const char *S_outcome_type(const struct format_reply *reply)
 {
     switch (format_classify(reply->outcome)) {
     case FORMAT_CLASS_SUCCESS:
-        return format_is_corrupt(reply->outcome, reply->sent_size) ? "corrupt" : "reply";
+        return format_is_corrupt(reply->outcome) ? "corrupt" : "reply";
     case FORMAT_CLASS_ICMP_ERROR:
         return "icmp_error";
     case FORMAT_CLASS_TIMEOUT:
@@ -398,9 +398,9 @@ static int S_outcome(struct format *self, const struct format_reply *reply)
         S_ms(b, "rtt_ms", (double)outcome->rtt_ns);
     else
         S_null(b, "rtt_ms");
-    if (class == FORMAT_CLASS_SUCCESS && format_is_corrupt(outcome, reply->sent_size)) {
-        S_uint(b, "sent_bytes", reply->sent_size);
-        S_bool(b, "payload_match", outcome->data_match && outcome->data_len == reply->sent_size);
+    if (class == FORMAT_CLASS_SUCCESS && format_is_corrupt(outcome)) {
+        S_uint(b, "sent_bytes", outcome->sent_size);
+        S_bool(b, "payload_match", outcome->data_match && outcome->data_len == outcome->sent_size);
     }
     if (class == FORMAT_CLASS_LOCAL) {
         name = outcome->send_errno != 0 ? strerrorname_np(outcome->send_errno) : NULL;

@@ -18,10 +18,10 @@ enum format_class format_classify(const struct echo_outcome *outcome)
     return FORMAT_CLASS_LOCAL;
 }
 
-bool format_is_corrupt(const struct echo_outcome *outcome, size_t sent_size)
+bool format_is_corrupt(const struct echo_outcome *outcome)
 {
     return format_classify(outcome) == FORMAT_CLASS_SUCCESS &&
-           (!outcome->data_match || outcome->data_len != sent_size);
+           (!outcome->data_match || outcome->data_len != outcome->sent_size);
 }
 
 uint64_t format_rtt_ms(uint64_t rtt_ns)
@@ -64,15 +64,14 @@ static void S_add_rtt(struct format_stats *stats, uint64_t rtt_ns)
         format_histogram_add(stats->histogram, rtt_ns);
 }
 
-void format_stats_add(struct format_stats *stats, const struct echo_outcome *outcome,
-                      size_t sent_size)
+void format_stats_add(struct format_stats *stats, const struct echo_outcome *outcome)
 {
     stats->sent++;
     switch (format_classify(outcome)) {
     case FORMAT_CLASS_SUCCESS:
         stats->received++;
         stats->succeeded++;
-        if (format_is_corrupt(outcome, sent_size))
+        if (format_is_corrupt(outcome))
             stats->corrupt++;
         S_add_rtt(stats, outcome->rtt_ns);
         break;

@@ -25,8 +25,8 @@ enum format_class {
  * timeout, any other status with a responder an ICMP error, and the rest local. */
 enum format_class format_classify(const struct echo_outcome *outcome);
 
-/* True for a success whose payload or size differs from the request of `sent_size` bytes. */
-bool format_is_corrupt(const struct echo_outcome *outcome, size_t sent_size);
+/* True for a success whose payload or size differs from what its request sent. */
+bool format_is_corrupt(const struct echo_outcome *outcome);
 
 /*
  * A fixed-size histogram of RTTs for percentiles, in constant memory however many values it
@@ -69,9 +69,8 @@ struct format_stats {
     struct format_histogram *histogram; /* NULL: no percentiles */
 };
 
-/* Counts one outcome; `sent_size` is the payload size of the request. */
-void format_stats_add(struct format_stats *stats, const struct echo_outcome *outcome,
-                      size_t sent_size);
+/* Counts one outcome. */
+void format_stats_add(struct format_stats *stats, const struct echo_outcome *outcome);
 
 /* Counts one engine notice (duplicate, late or malformed reply). */
 void format_stats_notice(struct format_stats *stats, const struct echo_notice *notice);

@@ -189,9 +189,9 @@ int format_outcome_line(const struct format_reply *reply, int family, char *out,
     else
         snprintf(time, sizeof(time), "time=%" PRIu64 "ms", ms);
     /* A reply of another size than the request says so, the way ping.exe is remembered to. */
-    if (outcome->data_len != reply->sent_size)
+    if (outcome->data_len != outcome->sent_size)
         snprintf(bytes, sizeof(bytes), "bytes=%zu (sent %zu) ", outcome->data_len,
-                 reply->sent_size);
+                 outcome->sent_size);
     else if (family == AF_INET6)
         bytes[0] = '\0'; /* ping.exe's IPv6 replies show neither bytes nor TTL */
     else

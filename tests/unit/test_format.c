@@ -74,6 +74,7 @@ static struct echo_outcome reply_from(const char *from, uint64_t rtt_us)
     outcome.tos = 0;
     outcome.data_len = 32;
     outcome.data_match = true;
+    outcome.sent_size = 32;
     return outcome;
 }
 
@@ -94,6 +95,7 @@ static struct echo_outcome timeout(void)
     memset(&outcome, 0, sizeof(outcome));
     outcome.status = ECHO_REQ_TIMED_OUT;
     outcome.ttl = -1;
+    outcome.sent_size = 32;
     return outcome;
 }
 
@@ -108,7 +110,7 @@ static struct echo_outcome send_failure(uint32_t status, int error)
 
 static void add(struct format_stats *stats, struct echo_outcome outcome)
 {
-    format_stats_add(stats, &outcome, 32);
+    format_stats_add(stats, &outcome);
 }
 
 static void check_summary_of_two_lost_of_three_is_66_percent(void)
@@ -298,7 +300,7 @@ static void check_reply(int family, const struct format_reply *reply, const char
 
 static void check_one(int family, struct echo_outcome outcome, const char *expected)
 {
-    struct format_reply reply = {.outcome = &outcome, .sent_size = 32, .request = 1};
+    struct format_reply reply = {.outcome = &outcome, .request = 1};
 
     check_reply(family, &reply, expected, expected);
 }
@@ -306,7 +308,7 @@ static void check_one(int family, struct echo_outcome outcome, const char *expec
 static void check_text_replies(void)
 {
     struct echo_outcome outcome;
-    struct format_reply reply = {.outcome = &outcome, .sent_size = 1000, .request = 1};
+    struct format_reply reply = {.outcome = &outcome, .request = 1};
 
     check_one(AF_INET, reply_from("198.18.1.2", 999),
               "Reply from 198.18.1.2: bytes=32 time<1ms TTL=64\n");
@@ -317,6 +319,7 @@ static void check_text_replies(void)
 
     outcome = reply_from("198.18.2.2", 2000);
     outcome.data_len = 64;
+    outcome.sent_size = 1000;
     check_reply(AF_INET, &reply, "Reply from 198.18.2.2: bytes=64 (sent 1000) time=2ms TTL=64\n",
                 "a reply of another size shows what was sent");
     check_reply(AF_INET6, &reply, "Reply from 198.18.2.2: bytes=64 (sent 1000) time=2ms\n",
@@ -373,8 +376,7 @@ static void check_text_record_route_and_timestamp(void)
     struct echo_ipopt_route route = {ECHO_IPOPT_RECORD_ROUTE, 3, {0}, {0}, false, 0};
     struct echo_ipopt_route stamps = {ECHO_IPOPT_TIMESTAMP, 2, {0}, {0}, true, 0};
     struct echo_ipopt_route one = {ECHO_IPOPT_RECORD_ROUTE, 1, {0}, {0}, false, 0};
-    struct format_reply reply = {
-        .outcome = &outcome, .sent_size = 32, .route = &route, .request = 1};
+    struct format_reply reply = {.outcome = &outcome, .route = &route, .request = 1};
 
     inet_pton(AF_INET, "198.18.1.1", &route.address[0]);
     inet_pton(AF_INET, "198.18.1.2", &route.address[1]);
@@ -520,11 +522,9 @@ static void check_text_timestamp_is_local_iso_8601_with_milliseconds(void)
 {
     struct echo_outcome outcome = reply_from("198.18.1.2", 2500);
     struct echo_ipopt_route route = {ECHO_IPOPT_RECORD_ROUTE, 1, {0}, {0}, false, 0};
-    struct format_reply reply = {
-        .outcome = &outcome, .sent_size = 32, .request = 1, .known_at = stamp_time};
+    struct format_reply reply = {.outcome = &outcome, .request = 1, .known_at = stamp_time};
     struct echo_outcome lost = timeout();
-    struct format_reply lost_reply = {
-        .outcome = &lost, .sent_size = 32, .request = 2, .known_at = stamp_time};
+    struct format_reply lost_reply = {.outcome = &lost, .request = 2, .known_at = stamp_time};
 
     check_stamped("UTC0", &reply,
                   "[2026-11-21T12:04:33.123+00:00] Reply from 198.18.1.2: bytes=32 time=2ms "
@@ -650,7 +650,7 @@ static void check_json_line(const struct format_reply *reply, const char *expect
 static void check_json_outcome_objects(void)
 {
     struct echo_outcome outcome = reply_from("198.18.1.2", 42);
-    struct format_reply reply = {.outcome = &outcome, .sent_size = 32, .request = 7};
+    struct format_reply reply = {.outcome = &outcome, .request = 7};
 
     outcome.sequence = 7;
     outcome.sent_at = stamp_time;
@@ -728,7 +728,7 @@ static void check_json_reply_with_route_and_timestamps(void)
     struct echo_ipopt_route route = {ECHO_IPOPT_RECORD_ROUTE, 2, {0}, {0}, false, 0};
     struct echo_ipopt_route stamps = {ECHO_IPOPT_TIMESTAMP, 1, {0}, {20373459}, true, 2};
     struct format_reply reply = {
-        .outcome = &outcome, .sent_size = 32, .route = &route, .timestamp = &stamps, .request = 1};
+        .outcome = &outcome, .route = &route, .timestamp = &stamps, .request = 1};
 
     outcome.sequence = 1;
     outcome.sent_at = stamp_time;
