@@ -406,6 +406,19 @@ static bool S_parse_option(struct parser *p, int key, const struct spelling *nam
         o->source = value;
         return true;
     case 'c':
+        /* A number is a routing compartment, as in Windows scripts: 1 is the default one
+         * (0 asks for "the current" one, which is it), the only one Linux has. */
+        if (S_parse_number(value, 0, UINT32_MAX, &number)) {
+            if (number > 1) {
+                S_fail(p, false,
+                       "The routing compartment %s does not exist: Linux has only the default "
+                       "compartment 1. Give %s an interface or VRF name instead.",
+                       value, name->text);
+                return false;
+            }
+            o->compartment = NULL;
+            return true;
+        }
         /* Linux interface (and VRF device) names are 1 to IFNAMSIZ - 1 characters long. */
         if (value[0] == '\0' || strlen(value) > 15) {
             S_fail(p, false,
@@ -610,6 +623,7 @@ void wping_options_init(struct wping_options *options)
     *options = (struct wping_options){
         .count = 4,
         .size = 32,
+        .ttl = WPING_DEFAULT_TTL,
         .tos = -1,
         .timeout_ms = 4000,
         .route_kind = WPING_ROUTE_NONE,

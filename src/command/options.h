@@ -32,6 +32,9 @@ enum wping_output {
     WPING_OUTPUT_JSON,     /* --format=json, --json: JSON Lines */
 };
 
+/* The TTL (IPv6: hop limit) of requests without -i: ping.exe's 128, not Linux's 64. */
+#define WPING_DEFAULT_TTL 128
+
 /* The least --interval for a process without CAP_NET_RAW (root, set-user-ID root or the file
  * capability): as in iputils, faster sending is for privileged users. */
 #define WPING_MIN_USER_INTERVAL_MS 2
@@ -44,7 +47,7 @@ struct wping_options {
     uint32_t count;                          /* -n, 1..4294967295, default 4 */
     uint32_t size;                           /* -l, 0..65500, default 32 */
     bool dont_fragment;                      /* -f */
-    int ttl;                                 /* -i, 1..255; 0 = not given (system default) */
+    int ttl;                                 /* -i, 1..255; default WPING_DEFAULT_TTL */
     int tos;                                 /* -v, 0..255; -1 = not given */
     unsigned record_route;                   /* -r, 1..9; 0 = off */
     unsigned timestamp;                      /* -s, 1..4; 0 = off */

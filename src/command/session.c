@@ -30,7 +30,7 @@
 enum session_stop {
     SESSION_RUNNING = 0,
     SESSION_STOP_INT,      /* SIGINT */
-    SESSION_STOP_TERM,     /* SIGTERM */
+    SESSION_STOP_TERM,     /* SIGTERM, or SIGHUP (the terminal closed) */
     SESSION_STOP_DEADLINE, /* --deadline passed */
     SESSION_STOP_OUTPUT,   /* stdout could not be written */
     SESSION_STOP_ERROR,    /* the engine failed; a message was printed */
@@ -54,6 +54,7 @@ struct session {
     echo_handle *handle; /* NULL: the -S address is not local, every send fails */
     struct format *format;
     struct format_stats stats;
+    sigset_t caught;                 /* the signals we catch: SIGINT, SIGQUIT, SIGTERM, SIGHUP */
     sigset_t wait_mask;              /* the signal mask while waiting: ours unblocked */
     struct timespec signals_checked; /* when S_poll_signals last asked the kernel */
     enum session_stop stop;
@@ -78,7 +79,7 @@ static void S_on_signal(int signo)
     else if (signo == SIGQUIT)
         S_got_quit = 1;
     else
-        S_got_term = 1;
+        S_got_term = 1; /* SIGTERM, and SIGHUP: the terminal closed */
 }
 
 static void S_not_found(const struct session *s, const char *name)
@@ -130,6 +131,21 @@ static int S_family(const struct wping_options *options)
     }
 }
 
+/* True for an IPv6 target that means nothing without an interface (link-local, or
+ * interface- or link-local multicast) when neither its %scope nor -c names one: Linux
+ * would refuse every send with EINVAL, or route it nowhere on raw sockets. */
+static bool S_needs_scope(const struct session *s)
+{
+    const struct sockaddr_in6 *target = (const struct sockaddr_in6 *)&s->target;
+
+    if (s->target.ss_family != AF_INET6 || target->sin6_scope_id != 0 ||
+        s->options->compartment != NULL)
+        return false;
+    return IN6_IS_ADDR_LINKLOCAL(&target->sin6_addr) ||
+           IN6_IS_ADDR_MC_LINKLOCAL(&target->sin6_addr) ||
+           IN6_IS_ADDR_MC_NODELOCAL(&target->sin6_addr);
+}
+
 /* Resolves -S and the target and fills the header name. Prints the message and returns -1
  * when a name cannot be found. */
 static int S_resolve(struct session *s)
@@ -163,17 +179,28 @@ static int S_resolve(struct session *s)
     }
     s->family = s->target.ss_family;
     echo_address_text(&s->target, s->target_text, sizeof(s->target_text));
+    if (S_needs_scope(s)) {
+        diag_error(s->json, DIAG_RESOLUTION,
+                   "wping: the link-local address %s needs its interface, for example "
+                   "%s%%eth0 (or -c eth0).",
+                   s->target_text, s->target_text);
+        return -1;
+    }
     return 0;
 }
 
 /* Appends one built option (0 bytes: it did not build) to the request's options block;
- * false when it is empty or does not fit. */
+ * false when it is empty or does not fit. Only the option's own bytes are taken: the
+ * builder pads each block with end-of-list bytes, and an end-of-list between two options
+ * would hide the second one (-r with -s once lost the timestamp that way). */
 static bool S_append_option(struct session *s, const uint8_t *block, size_t length)
 {
-    if (length == 0 || s->ip_options_len + length > sizeof(s->ip_options))
+    size_t own = length >= 2 ? block[1] : 0;
+
+    if (own == 0 || own > length || s->ip_options_len + own > sizeof(s->ip_options))
         return false;
-    memcpy(s->ip_options + s->ip_options_len, block, length);
-    s->ip_options_len += length;
+    memcpy(s->ip_options + s->ip_options_len, block, own);
+    s->ip_options_len += own;
     return true;
 }
 
@@ -216,6 +243,10 @@ static int S_ip_options(struct session *s)
         if (!S_append_option(s, block, length))
             goto too_big;
     }
+    /* The block ends on a 32-bit boundary, padded with end-of-list (the array is zeroed). */
+    s->ip_options_len = (s->ip_options_len + 3) & ~(size_t)3;
+    if (s->ip_options_len > sizeof(s->ip_options))
+        goto too_big;
     return 0;
 
 too_big:
@@ -226,21 +257,57 @@ too_big:
     return -1;
 }
 
+/* The path of this program, for a setcap command line; "wping" when unknown. */
+static void S_self_path(char *path, size_t size)
+{
+    ssize_t length = readlink("/proc/self/exe", path, size - 1);
+
+    if (length <= 0)
+        snprintf(path, size, "wping");
+    else
+        path[length] = '\0';
+}
+
 /* Says what would let wping open an ICMP socket. */
 static void S_permission_help(const struct session *s, int error)
 {
     char path[PATH_MAX];
-    ssize_t length = readlink("/proc/self/exe", path, sizeof(path) - 1);
 
-    if (length <= 0)
-        snprintf(path, sizeof(path), "wping");
-    else
-        path[length] = '\0';
+    S_self_path(path, sizeof(path));
     diag_error(s->json, DIAG_PERMISSION,
                "wping: no permission to open an ICMP socket (%s).\n"
                "Allow unprivileged ICMP sockets for your group, for example with\n"
                "    sysctl -w net.ipv4.ping_group_range=\"0 2147483647\"\n"
                "or let wping open raw sockets with\n"
+               "    setcap cap_net_raw+p %s",
+               strerror(error), path);
+}
+
+/* Whether an ICMP socket without IPv4 options opens: then the options alone were refused
+ * (a datagram socket is allowed, but a source route needs CAP_NET_RAW). Needs no privilege:
+ * they are gone by now, and whatever opens without them opens for anyone. */
+static bool S_may_open_plain(const struct session *s)
+{
+    struct echo_config config;
+    echo_handle *handle = NULL;
+
+    echo_config_init(&config, s->family);
+    if (echo_open(&config, &handle) != ECHO_OK)
+        return false;
+    echo_close(handle);
+    return true;
+}
+
+/* Says what would let wping send a source route (-j, -k). */
+static void S_route_permission_help(const struct session *s, int error)
+{
+    char path[PATH_MAX];
+
+    S_self_path(path, sizeof(path));
+    diag_error(s->json, DIAG_PERMISSION,
+               "wping: the kernel refused the source route of -j/-k (%s): Linux lets only a\n"
+               "process with CAP_NET_RAW send one, even on the unprivileged ICMP socket.\n"
+               "Run wping as root, or let it hold the capability with\n"
                "    setcap cap_net_raw+p %s",
                strerror(error), path);
 }
@@ -283,6 +350,10 @@ static int S_open(struct session *s)
         s->handle = NULL;
         return 0;
     case ECHO_ERR_PERMISSION:
+        if (s->options->route_kind != WPING_ROUTE_NONE && S_may_open_plain(s)) {
+            S_route_permission_help(s, error);
+            return -1;
+        }
         S_permission_help(s, error);
         return -1;
     case ECHO_ERR_DEVICE:
@@ -358,9 +429,10 @@ static void S_poll_signals(struct session *s)
         now.tv_nsec - s->signals_checked.tv_nsec < 1000000L)
         return;
     s->signals_checked = now;
-    if (sigpending(&pending) != 0 ||
-        (!sigismember(&pending, SIGINT) && !sigismember(&pending, SIGQUIT) &&
-         !sigismember(&pending, SIGTERM)))
+    if (sigpending(&pending) != 0)
+        return;
+    sigandset(&pending, &pending, &s->caught);
+    if (sigisemptyset(&pending))
         return;
     if (ppoll(NULL, 0, &zero, &s->wait_mask) < 0 && errno == EINTR)
         S_signals(s);
@@ -542,27 +614,26 @@ static void S_loop(struct session *s)
     }
 }
 
-/* Blocks SIGINT, SIGQUIT and SIGTERM and catches them; the engine's waits unblock them. */
+/* Blocks SIGINT, SIGQUIT, SIGTERM and SIGHUP and catches them; the engine's waits unblock
+ * them. No SA_RESTART: a wait they interrupt returns, so that the session can act. */
 static int S_catch_signals(struct session *s)
 {
+    static const int signals[] = {SIGINT, SIGQUIT, SIGTERM, SIGHUP};
     struct sigaction action;
-    sigset_t ours;
 
     memset(&action, 0, sizeof(action));
     action.sa_handler = S_on_signal;
     sigemptyset(&action.sa_mask);
-    sigemptyset(&ours);
-    sigaddset(&ours, SIGINT);
-    sigaddset(&ours, SIGQUIT);
-    sigaddset(&ours, SIGTERM);
-    if (sigprocmask(SIG_BLOCK, &ours, &s->wait_mask) != 0)
+    sigemptyset(&s->caught);
+    for (size_t i = 0; i < sizeof(signals) / sizeof(signals[0]); i++)
+        sigaddset(&s->caught, signals[i]);
+    if (sigprocmask(SIG_BLOCK, &s->caught, &s->wait_mask) != 0)
         return -1;
-    sigdelset(&s->wait_mask, SIGINT);
-    sigdelset(&s->wait_mask, SIGQUIT);
-    sigdelset(&s->wait_mask, SIGTERM);
-    if (sigaction(SIGINT, &action, NULL) != 0 || sigaction(SIGQUIT, &action, NULL) != 0 ||
-        sigaction(SIGTERM, &action, NULL) != 0)
-        return -1;
+    for (size_t i = 0; i < sizeof(signals) / sizeof(signals[0]); i++) {
+        sigdelset(&s->wait_mask, signals[i]);
+        if (sigaction(signals[i], &action, NULL) != 0)
+            return -1;
+    }
     return 0;
 }
 

@@ -6,9 +6,10 @@
  * Signals, as ping.exe's console keys (docs/design.md, Signals): SIGINT is Ctrl-C (statistics when
  * at least one request completed, then "Control-C", and the run ends); SIGQUIT is Ctrl-Break
  * (statistics so far, "Control-Break", and the run goes on); SIGTERM ends the run like SIGINT but
- * prints no "Control-C". JSON output always writes its interim or summary object. --deadline ends
- * the run like SIGTERM. A request still in flight when the run ends is not counted. The three
- * signals are blocked outside the engine's waits, so none is ever lost.
+ * prints no "Control-C", and so does SIGHUP (the terminal closed). JSON output always writes its
+ * interim or summary object. --deadline ends the run like SIGTERM. A request still in flight when
+ * the run ends is not counted. The four signals are blocked outside the engine's waits, so none
+ * is ever lost.
  *
  * The exit status follows the exit policy of the options (exit_policy.h), in every format.
  */

@@ -29,7 +29,7 @@ struct format_target {
     const char *source;  /* the -S address, or NULL */
     size_t size;         /* payload bytes per request */
     /* For the JSON start object only; the text header does not show them. */
-    int ttl;                      /* -i, 0 when the system's default */
+    int ttl;                      /* -i or the default 128; 0 when the system's default */
     int tos;                      /* -v, -1 when not set */
     uint32_t timeout_ms;          /* -w */
     uint32_t interval_ms;         /* between scheduled sends */

@@ -27,6 +27,9 @@
 
 #define WORKER_STACK (512 * 1024)
 
+/* The TTL / hop limit Windows sends without options or with Ttl 0. */
+#define ICMPAPI_DEFAULT_TTL 128
+
 /* Windows' AF_INET6, which ported code may have hard-coded. */
 #define WINDOWS_AF_INET6 23
 
@@ -429,8 +432,12 @@ static DWORD S_send(const struct send_args *a)
             a->family == AF_INET ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6);
         echo.data = a->data;
         echo.size = a->size;
+        /* Windows sends TTL 128 when the caller gives no options or Ttl 0 (IPv4; IPv6 with
+         * Ttl 0 was refused above), not Linux's 64. */
+        echo.ttl = ICMPAPI_DEFAULT_TTL;
         if (a->options != NULL) {
-            echo.ttl = a->options->Ttl; /* IPv4: 0 keeps the system default */
+            if (a->options->Ttl != 0)
+                echo.ttl = a->options->Ttl;
             echo.dont_fragment = (a->options->Flags & IP_FLAG_DF) != 0;
             if (a->family == AF_INET && a->options->OptionsSize != 0) {
                 echo.ip_options = a->options->OptionsData;

@@ -19,7 +19,7 @@ teardown() {
     json_check
     assert_json_types start reply reply reply summary
     assert_equal "$(json_get start '[.target, .name, .address, .family, .size, .ttl, .tos]')" \
-        '["198.18.1.2",null,"198.18.1.2",4,32,null,null]'
+        '["198.18.1.2",null,"198.18.1.2",4,32,128,null]'
     assert_equal "$(json_get start '[.timeout_ms, .interval_ms, .count, .deadline_ms, .source, .socket]')" \
         '[1000,200,3,null,null,"dgram"]'
     assert_equal "$(json_get reply '[.seq, .icmp_seq, .status, .status_name, .responder, .bytes, .ttl]' 2)" \

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Ctrl-C (SIGINT), Ctrl-Break (SIGQUIT) and SIGTERM during a run. wping runs in the
+# Ctrl-C (SIGINT), Ctrl-Break (SIGQUIT), SIGTERM and SIGHUP during a run. wping runs in the
 # background in the client namespace; the test waits for the lines it needs, then signals.
 
 load wping_common
@@ -139,6 +139,19 @@ Ping statistics for 198.18.4.1:
     wping_bg_start -t -w 1000 "$LAB_S4"
     bg_wait_lines '^Reply from' 1
     kill -TERM "$BG_PID"
+    bg_finish
+    assert_success
+    assert_equal "$stderr" ""
+    assert_line --index 2 "Ping statistics for 198.18.1.2:"
+    assert_line --index 3 "    Packets: Sent = 1, Received = 1, Lost = 0 (0% loss),"
+    refute_line "Control-C"
+    assert_line --index $((${#lines[@]} - 1)) --regexp '^    Minimum = '
+}
+
+@test "SIGHUP (the terminal closed) ends a -t run as SIGTERM does: statistics, no Control-C" {
+    wping_bg_start -t -w 1000 "$LAB_S4"
+    bg_wait_lines '^Reply from' 1
+    kill -HUP "$BG_PID"
     bg_finish
     assert_success
     assert_equal "$stderr" ""

@@ -96,7 +96,7 @@ static void describe(const struct wping_options *o, char *out, size_t size)
         ADD(" size=%lu", (unsigned long)o->size);
     if (o->dont_fragment)
         ADD(" df");
-    if (o->ttl != 0)
+    if (o->ttl != WPING_DEFAULT_TTL)
         ADD(" ttl=%d", o->ttl);
     if (o->tos != -1)
         ADD(" tos=%d", o->tos);
@@ -193,7 +193,7 @@ static void target_alone_gets_ping_exe_defaults(void)
     CHECK(!o.forever && !o.resolve_names && !o.dont_fragment && !o.reverse_route, "flags off");
     CHECK_INT(o.count, 4, "ping.exe sends 4 requests");
     CHECK_INT(o.size, 32, "ping.exe sends 32 bytes");
-    CHECK_INT(o.ttl, 0, "TTL left to the system");
+    CHECK_INT(o.ttl, 128, "ping.exe's TTL 128, not the system's");
     CHECK_INT(o.tos, -1, "TOS not set");
     CHECK_INT(o.record_route, 0, "no record route");
     CHECK_INT(o.timestamp, 0, "no timestamp");
@@ -279,6 +279,11 @@ static void every_value_option_works_as_dash_slash_and_long_before_and_after_the
         {ARGS("h", "/c", "vrf-blue"), "target=h compartment=vrf-blue"},
         {ARGS("--compartment", "lo", "h"), "target=h compartment=lo"},
         {ARGS("h", "--interface=lo"), "target=h compartment=lo"},
+        /* A number is a routing compartment: the default one (1, or 0 for "current") binds
+         * nothing. */
+        {ARGS("-c", "1", "h"), "target=h"},
+        {ARGS("h", "/c", "0"), "target=h"},
+        {ARGS("-c", "eth0", "-c", "1", "h"), "target=h"},
         {ARGS("-n", "2", "-l", "0", "-w", "1000", "-i", "1", "h"),
          "target=h count=2 size=0 ttl=1 timeout=1000"},
         /* ping.exe takes the value from the next argument, whatever it looks like */
@@ -404,6 +409,14 @@ static void bad_values_name_the_option_as_typed(void)
         {ARGS("h", "--ip-timestamp", "5"),
          "Bad value for option --ip-timestamp, valid range is from 1 to 4.", false},
         {ARGS("h", "/w", "x"), "Bad value for option /w, valid range is from 1 to 4294967295.",
+         false},
+        {ARGS("-c", "2", "h"),
+         "The routing compartment 2 does not exist: Linux has only the default compartment 1. "
+         "Give -c an interface or VRF name instead.",
+         false},
+        {ARGS("h", "--compartment=4294967295"),
+         "The routing compartment 4294967295 does not exist: Linux has only the default "
+         "compartment 1. Give --compartment an interface or VRF name instead.",
          false},
     };
     REJECTS(cases);
