@@ -1,8 +1,10 @@
 /*
  * Formatters: what a ping session reports, turned into text. A formatter receives the events
  * of a session in order (begin, then outcomes and notices, statistics and interruptions) and
- * writes them to its stream, flushing after every line. Two implement struct format_ops: the
- * ping.exe text (text.c) and the JSON Lines stream (json.c, schema/wping-events.schema.json).
+ * writes them to its stream, flushing after every line. Two implement struct format_ops, side
+ * by side over the line builder of line.h: the ping.exe text (text.c) and the JSON Lines
+ * stream (json.c, schema/wping-events.schema.json). Another formatter is one more such file
+ * and its constructor here.
  *
  * The statistics tally (struct format_stats, stats.h) is kept by the caller and handed to the
  * formatter, so that the caller can also decide its exit status from it.
@@ -150,14 +152,5 @@ static inline void format_free(struct format *format)
     if (format != NULL)
         format->ops->free(format);
 }
-
-/* The text shown for an IP_STATUS after "Reply from R: " or alone ("Request timed out.");
- * statuses without a fixed text give NULL. */
-const char *format_status_text(uint32_t status);
-
-/* The one line text mode prints for an outcome ("Reply from 198.18.1.2: bytes=32 time<1ms
- * TTL=63", "Request timed out.", ...), without the record route or timestamp lines, for a
- * target of `family`. Returns the length snprintf would have written. */
-int format_outcome_line(const struct format_reply *reply, int family, char *out, size_t size);
 
 #endif /* WPING_FORMAT_H */

@@ -4,11 +4,11 @@
  * never sees half an object.
  */
 #include "format.h"
+#include "line.h"
 
 #include <errno.h>
 #include <inttypes.h>
 #include <netdb.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -18,75 +18,12 @@
 /* The "schema_version" of the start object; raised when a field changes meaning or goes. */
 #define JSON_SCHEMA_VERSION 1
 
-/* A growing line. After an allocation failure it stays failed and writes nothing. */
-struct json_buf {
-    char *data;
-    size_t length, capacity;
-    bool failed;
-    bool first; /* no member written yet in the current object */
-};
-
 struct json {
     struct format base; /* first, so that a struct format * is a struct json * */
     FILE *out;
     int family;
-    struct json_buf buf;
+    struct format_line buf;
 };
-
-static void S_reserve(struct json_buf *b, size_t more)
-{
-    size_t capacity;
-    char *data;
-
-    if (b->failed || b->length + more + 1 <= b->capacity)
-        return;
-    capacity = b->capacity != 0 ? b->capacity : 256;
-    while (capacity < b->length + more + 1)
-        capacity *= 2;
-    data = realloc(b->data, capacity);
-    if (data == NULL) {
-        b->failed = true;
-        return;
-    }
-    b->data = data;
-    b->capacity = capacity;
-}
-
-static void S_raw(struct json_buf *b, const char *text, size_t length)
-{
-    S_reserve(b, length);
-    if (b->failed)
-        return;
-    memcpy(b->data + b->length, text, length);
-    b->length += length;
-    b->data[b->length] = '\0';
-}
-
-__attribute__((format(printf, 2, 3))) static void S_printf(struct json_buf *b, const char *fmt, ...)
-{
-    char small[128];
-    va_list ap;
-    int length;
-
-    va_start(ap, fmt);
-    length = vsnprintf(small, sizeof(small), fmt, ap);
-    va_end(ap);
-    if (length < 0) {
-        b->failed = true;
-        return;
-    }
-    if ((size_t)length < sizeof(small)) {
-        S_raw(b, small, (size_t)length);
-        return;
-    }
-    S_reserve(b, (size_t)length);
-    if (b->failed)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(b->data + b->length, (size_t)length + 1, fmt, ap);
-    va_end(ap);
-    b->length += (size_t)length;
-}
 
 /* The length of the well-formed UTF-8 sequence at s (1..4), or 0 when it is not one. */
 static size_t S_utf8_length(const unsigned char *s)
@@ -122,99 +59,98 @@ static size_t S_utf8_length(const unsigned char *s)
 
 /* A JSON string. Bytes that are not UTF-8 (a target typed in another encoding) become
  * U+FFFD, so that every line stays valid JSON. */
-static void S_string(struct json_buf *b, const char *text)
+static void S_string(struct format_line *b, const char *text)
 {
     const unsigned char *s = (const unsigned char *)text;
 
-    S_raw(b, "\"", 1);
+    format_line_raw(b, "\"", 1);
     while (*s != '\0') {
         size_t length = S_utf8_length(s);
 
         if (length == 0) {
-            S_raw(b, "\\ufffd", 6);
+            format_line_raw(b, "\\ufffd", 6);
             s++;
         } else if (*s == '"' || *s == '\\') {
-            S_printf(b, "\\%c", *s);
+            format_line_printf(b, "\\%c", *s);
             s++;
         } else if (*s == '\n') {
-            S_raw(b, "\\n", 2);
+            format_line_raw(b, "\\n", 2);
             s++;
         } else if (*s == '\t') {
-            S_raw(b, "\\t", 2);
+            format_line_raw(b, "\\t", 2);
             s++;
         } else if (*s < 0x20 || *s == 0x7f) {
-            S_printf(b, "\\u%04x", *s);
+            format_line_printf(b, "\\u%04x", *s);
             s++;
         } else {
-            S_raw(b, (const char *)s, length);
+            format_line_raw(b, (const char *)s, length);
             s += length;
         }
     }
-    S_raw(b, "\"", 1);
+    format_line_raw(b, "\"", 1);
 }
 
-static void S_open(struct json_buf *b, const char *type)
+static void S_open(struct format_line *b, const char *type)
 {
-    b->length = 0;
-    b->failed = false;
-    S_raw(b, "{\"type\":", 8);
+    format_line_start(b);
+    format_line_raw(b, "{\"type\":", 8);
     S_string(b, type);
     b->first = false;
 }
 
-static void S_key(struct json_buf *b, const char *key)
+static void S_key(struct format_line *b, const char *key)
 {
     if (!b->first)
-        S_raw(b, ",", 1);
+        format_line_raw(b, ",", 1);
     b->first = false;
     S_string(b, key);
-    S_raw(b, ":", 1);
+    format_line_raw(b, ":", 1);
 }
 
-static void S_null(struct json_buf *b, const char *key)
+static void S_null(struct format_line *b, const char *key)
 {
     S_key(b, key);
-    S_raw(b, "null", 4);
+    format_line_raw(b, "null", 4);
 }
 
-static void S_text(struct json_buf *b, const char *key, const char *value)
+static void S_text(struct format_line *b, const char *key, const char *value)
 {
     S_key(b, key);
     if (value == NULL)
-        S_raw(b, "null", 4);
+        format_line_raw(b, "null", 4);
     else
         S_string(b, value);
 }
 
-static void S_uint(struct json_buf *b, const char *key, uint64_t value)
+static void S_uint(struct format_line *b, const char *key, uint64_t value)
 {
     S_key(b, key);
-    S_printf(b, "%" PRIu64, value);
+    format_line_printf(b, "%" PRIu64, value);
 }
 
-static void S_int(struct json_buf *b, const char *key, long long value)
+static void S_int(struct format_line *b, const char *key, long long value)
 {
     S_key(b, key);
-    S_printf(b, "%lld", value);
+    format_line_printf(b, "%lld", value);
 }
 
-static void S_bool(struct json_buf *b, const char *key, bool value)
+static void S_bool(struct format_line *b, const char *key, bool value)
 {
     S_key(b, key);
-    S_raw(b, value ? "true" : "false", value ? 4 : 5);
+    format_line_raw(b, value ? "true" : "false", value ? 4 : 5);
 }
 
 /* Milliseconds with microsecond precision (0.042), rounded to the nearest microsecond. */
-static void S_ms(struct json_buf *b, const char *key, double ns)
+static void S_ms(struct format_line *b, const char *key, double ns)
 {
     uint64_t us = ns <= 0 ? 0 : (uint64_t)(ns / 1000.0 + 0.5);
 
     S_key(b, key);
-    S_printf(b, "%" PRIu64 ".%03" PRIu64, us / 1000u, us % 1000u);
+    format_line_printf(b, "%" PRIu64 ".%03" PRIu64, us / 1000u, us % 1000u);
 }
 
 /* The shortest fixed-point text that reads back as the same double. */
-static void S_exact(struct json_buf *b, const char *key, double value)
+static void S_exact(struct format_line *b, const char *key, double value)
 {
     char text[64];
 
@@ -224,11 +160,11 @@ static void S_exact(struct json_buf *b, const char *key, double value)
             break;
     }
     S_key(b, key);
-    S_raw(b, text, strlen(text));
+    format_line_raw(b, text, strlen(text));
 }
 
 /* RFC 3339 UTC with microseconds: 2026-11-21T12:04:33.123456Z. */
-static void S_time(struct json_buf *b, const char *key, const struct timespec *at)
+static void S_time(struct format_line *b, const char *key, const struct timespec *at)
 {
     struct tm utc;
     time_t seconds = at->tv_sec;
@@ -236,14 +172,15 @@ static void S_time(struct json_buf *b, const char *key, const struct timespec *a
 
     S_key(b, key);
     if (gmtime_r(&seconds, &utc) == NULL) {
-        S_raw(b, "null", 4);
+        format_line_raw(b, "null", 4);
         return;
     }
     strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &utc);
-    S_printf(b, "\"%s.%06ldZ\"", date, at->tv_nsec / 1000L);
+    format_line_printf(b, "\"%s.%06ldZ\"", date, at->tv_nsec / 1000L);
 }
 
-static void S_address(struct json_buf *b, const char *key, const struct sockaddr_storage *address)
+static void S_address(struct format_line *b, const char *key,
+                      const struct sockaddr_storage *address)
 {
     char text[ECHO_ADDRESS_TEXT];
 
@@ -253,7 +190,7 @@ static void S_address(struct json_buf *b, const char *key, const struct sockaddr
         S_null(b, key);
 }
 
-static void S_ipv4(struct json_buf *b, uint32_t address)
+static void S_ipv4(struct format_line *b, uint32_t address)
 {
     char text[ECHO_ADDRESS_TEXT];
 
@@ -262,25 +199,25 @@ static void S_ipv4(struct json_buf *b, uint32_t address)
 }
 
 /* "route": ["198.18.1.1", ...] */
-static void S_route(struct json_buf *b, const struct echo_ipopt_route *route)
+static void S_route(struct format_line *b, const struct echo_ipopt_route *route)
 {
     S_key(b, "route");
-    S_raw(b, "[", 1);
+    format_line_raw(b, "[", 1);
     for (unsigned i = 0; i < route->count; i++) {
         if (i > 0)
-            S_raw(b, ",", 1);
+            format_line_raw(b, ",", 1);
         S_ipv4(b, route->address[i]);
     }
-    S_raw(b, "]", 1);
+    format_line_raw(b, "]", 1);
 }
 
 /* "ip_timestamps": {"entries": [{"address": ..., "ms": ...}], "overflow": N} */
-static void S_ip_timestamps(struct json_buf *b, const struct echo_ipopt_route *stamps)
+static void S_ip_timestamps(struct format_line *b, const struct echo_ipopt_route *stamps)
 {
     S_key(b, "ip_timestamps");
-    S_raw(b, "{\"entries\":[", 12);
+    format_line_raw(b, "{\"entries\":[", 12);
     for (unsigned i = 0; i < stamps->count; i++) {
-        S_raw(b, i > 0 ? ",{" : "{", i > 0 ? 2 : 1);
+        format_line_raw(b, i > 0 ? ",{" : "{", i > 0 ? 2 : 1);
         b->first = true;
         if (stamps->has_address) {
             S_key(b, "address");
@@ -289,31 +226,25 @@ static void S_ip_timestamps(struct json_buf *b, const struct echo_ipopt_route *s
             S_null(b, "address");
         }
         S_uint(b, "ms", stamps->timestamp[i]);
-        S_raw(b, "}", 1);
+        format_line_raw(b, "}", 1);
     }
-    S_raw(b, "]", 1);
+    format_line_raw(b, "]", 1);
     b->first = false;
     S_uint(b, "overflow", stamps->overflow);
-    S_raw(b, "}", 1);
+    format_line_raw(b, "}", 1);
 }
 
 /* Ends the object and writes the line, flushed. */
-static int S_emit(FILE *out, struct json_buf *b)
+static int S_emit(FILE *out, struct format_line *b)
 {
-    S_raw(b, "}\n", 2);
-    if (b->failed) {
-        errno = ENOMEM;
-        return -1;
-    }
-    if (fwrite(b->data, 1, b->length, out) != b->length || fflush(out) == EOF)
-        return -1;
-    return 0;
+    format_line_raw(b, "}", 1);
+    return format_line_write(b, out);
 }
 
 static int S_begin(struct format *self, const struct format_target *target)
 {
     struct json *json = (struct json *)self;
-    struct json_buf *b = &json->buf;
+    struct format_line *b = &json->buf;
 
     json->family = target->family;
     S_open(b, "start");
@@ -368,7 +299,7 @@ static const char *S_outcome_type(const struct format_reply *reply)
 static int S_outcome(struct format *self, const struct format_reply *reply)
 {
     struct json *json = (struct json *)self;
-    struct json_buf *b = &json->buf;
+    struct format_line *b = &json->buf;
     const struct echo_outcome *outcome = reply->outcome;
     enum format_class class = format_classify(outcome);
     char line[NI_MAXHOST + 128];
@@ -416,7 +347,7 @@ static int S_outcome(struct format *self, const struct format_reply *reply)
 static int S_notice(struct format *self, const struct format_notice *event)
 {
     struct json *json = (struct json *)self;
-    struct json_buf *b = &json->buf;
+    struct format_line *b = &json->buf;
     const struct echo_notice *notice = event->notice;
     static const char *const types[] = {
         [ECHO_NOTICE_DUPLICATE] = "duplicate",
@@ -475,7 +406,7 @@ static int S_statistics(struct format *self, const struct format_stats *stats,
                         const struct format_end *end)
 {
     struct json *json = (struct json *)self;
-    struct json_buf *b = &json->buf;
+    struct format_line *b = &json->buf;
     struct format_precise precise;
     struct timespec now;
 
@@ -496,7 +427,7 @@ static int S_statistics(struct format *self, const struct format_stats *stats,
     S_exact(b, "loss_percent", precise.loss_percent);
     if (precise.has_rtt) {
         S_key(b, "rtt_ms");
-        S_raw(b, "{", 1);
+        format_line_raw(b, "{", 1);
         b->first = true;
         S_ms(b, "min", (double)precise.min_ns);
         S_ms(b, "avg", precise.average_ns);
@@ -511,7 +442,7 @@ static int S_statistics(struct format *self, const struct format_stats *stats,
             S_null(b, "p90");
             S_null(b, "p99");
         }
-        S_raw(b, "}", 1);
+        format_line_raw(b, "}", 1);
     } else {
         S_null(b, "rtt_ms");
     }
@@ -535,7 +466,7 @@ static void S_free(struct format *self)
 {
     struct json *json = (struct json *)self;
 
-    free(json->buf.data);
+    format_line_free(&json->buf);
     free(json);
 }
 
@@ -562,7 +493,7 @@ struct format *format_json_new(FILE *out)
 
 int format_json_error(FILE *err, const char *kind, const char *message, int exit_status)
 {
-    struct json_buf b = {0};
+    struct format_line b = {0};
     int result;
 
     S_open(&b, "error");
@@ -570,6 +501,6 @@ int format_json_error(FILE *err, const char *kind, const char *message, int exit
     S_text(&b, "message", message);
     S_int(&b, "exit_status", exit_status);
     result = S_emit(err, &b);
-    free(b.data);
+    format_line_free(&b);
     return result;
 }
