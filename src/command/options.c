@@ -28,6 +28,9 @@ enum {
     OPT_DEADLINE,
     OPT_REQUIRE,
     OPT_MAX_LOSS,
+    OPT_MTU,
+    OPT_TRACEROUTE,
+    OPT_MAX_HOPS,
 };
 
 /*
@@ -66,6 +69,9 @@ static const struct option S_long_options[] = {
     {"deadline", required_argument, NULL, OPT_DEADLINE},
     {"require", required_argument, NULL, OPT_REQUIRE},
     {"max-loss", required_argument, NULL, OPT_MAX_LOSS},
+    {"mtu", no_argument, NULL, OPT_MTU},
+    {"traceroute", no_argument, NULL, OPT_TRACEROUTE},
+    {"max-hops", required_argument, NULL, OPT_MAX_HOPS},
     {NULL, 0, NULL, 0},
 };
 
@@ -76,8 +82,15 @@ struct number_rule {
 
 /* -w has no documented range in ping.exe: any positive number of milliseconds is accepted. */
 static const struct number_rule S_number_rules[] = {
-    {'n', 1, UINT32_MAX}, {'l', 0, 65500}, {'i', 1, 255},        {'v', 0, 255},
-    {'r', 1, 9},          {'s', 1, 4},     {'w', 1, UINT32_MAX}, {OPT_INTERVAL, 0, UINT32_MAX},
+    {'n', 1, UINT32_MAX},
+    {'l', 0, 65500},
+    {'i', 1, 255},
+    {'v', 0, 255},
+    {'r', 1, 9},
+    {'s', 1, 4},
+    {'w', 1, UINT32_MAX},
+    {OPT_INTERVAL, 0, UINT32_MAX},
+    {OPT_MAX_HOPS, 1, WPING_MAX_HOPS},
 };
 
 /* An option as the user typed it: "-f", "/f" or "--dont-fragment" (or an abbreviation). */
@@ -106,6 +119,9 @@ struct parser {
     struct spelling ipv6_only;     /* -R */
     struct spelling route;         /* -j or -k */
     struct spelling family_option; /* -4 or -6 */
+    struct spelling sized;         /* the first of -f and -l, which --mtu sets itself */
+    struct spelling mode;          /* --mtu or --traceroute */
+    struct spelling max_hops;      /* --max-hops */
 };
 
 static void S_fail(struct parser *p, bool usage_after, const char *format, ...)
@@ -303,6 +319,24 @@ static bool S_parse_scripting_option(struct parser *p, int key, const struct spe
                "4294967295.",
                name->text);
         return false;
+    case OPT_MTU:
+    case OPT_TRACEROUTE: {
+        enum wping_mode mode = key == OPT_MTU ? WPING_MODE_MTU : WPING_MODE_TRACE;
+        if (o->mode != WPING_MODE_PING && o->mode != mode) {
+            S_fail(p, false, "The options %s and %s cannot be used together.", p->mode.text,
+                   name->text);
+            return false;
+        }
+        o->mode = mode;
+        p->mode = *name;
+        return true;
+    }
+    case OPT_MAX_HOPS:
+        if (!S_take_number(p, key, name, value, &number))
+            return false;
+        o->max_hops = number;
+        p->max_hops = *name;
+        return true;
     case OPT_MAX_LOSS:
         if (!S_parse_milli(value, 100000, &milli)) {
             S_fail(p, false, "Bad value for option %s, valid range is from 0 to 100 percent.",
@@ -342,9 +376,13 @@ static bool S_parse_option(struct parser *p, int key, const struct spelling *nam
         if (!S_take_number(p, key, name, value, &number))
             return false;
         o->size = number;
+        if (p->sized.text[0] == '\0')
+            p->sized = *name;
         return true;
     case 'f':
         o->dont_fragment = true;
+        if (p->sized.text[0] == '\0')
+            p->sized = *name;
         S_remember_ipv4_only(p, name);
         return true;
     case 'i':
@@ -450,6 +488,25 @@ static bool S_parse_option(struct parser *p, int key, const struct spelling *nam
     default:
         return S_parse_scripting_option(p, key, name, value);
     }
+}
+
+/* --mtu picks every probe's size and sets DF itself; --max-hops belongs to --traceroute. */
+static bool S_settle_mode(struct parser *p)
+{
+    struct wping_options *o = p->options;
+
+    if (o->mode == WPING_MODE_MTU && p->sized.text[0] != '\0') {
+        S_fail(p, false,
+               "The option %s cannot be used with %s: %s chooses the size of every probe and "
+               "sets Don't Fragment itself.",
+               p->sized.text, p->mode.text, p->mode.text);
+        return false;
+    }
+    if (p->max_hops.text[0] != '\0' && o->mode != WPING_MODE_TRACE) {
+        S_fail(p, false, "The option %s needs --traceroute.", p->max_hops.text);
+        return false;
+    }
+    return true;
 }
 
 /* Target and -j/-k list, once every argument has been seen. */
@@ -613,7 +670,7 @@ static enum wping_parse_result S_parse_arguments(struct parser *p)
     for (int i = optind; i < p->argc; i++)
         S_take_plain(p, p->argv[i]);
 
-    if (!S_settle_target(p) || !S_settle_family(p))
+    if (!S_settle_mode(p) || !S_settle_target(p) || !S_settle_family(p))
         return WPING_PARSE_ERROR;
     return WPING_PARSE_OK;
 }
@@ -631,6 +688,8 @@ void wping_options_init(struct wping_options *options)
         .implied_family = WPING_FAMILY_ANY,
         .output = WPING_OUTPUT_TEXT,
         .interval_ms = 1000,
+        .mode = WPING_MODE_PING,
+        .max_hops = WPING_DEFAULT_MAX_HOPS,
     };
 }
 
@@ -773,6 +832,14 @@ static const char S_usage_text[] =
     "    --require=any|all|N Echo replies needed for exit status 0 (default any).\n"
     "    --max-loss=percent  Exit status 1 when more than this share of the\n"
     "                        requests got no echo reply.\n"
+    "\n"
+    "The path (wping's own):\n"
+    "    --mtu               Find the path MTU with Don't Fragment probes (sets -f\n"
+    "                        and -l itself); exit 0 when found.\n"
+    "    --traceroute        Trace the route as tracert.exe does, three probes\n"
+    "                        per hop; -a names the hops.\n"
+    "    --max-hops=N        Maximum number of hops to search for the target with\n"
+    "                        --traceroute, 1 to 255, default 30.\n"
     "\n";
 
 const char *wping_usage(void)

@@ -27,6 +27,16 @@ enum wping_route_kind {
     WPING_ROUTE_STRICT, /* -k */
 };
 
+enum wping_mode {
+    WPING_MODE_PING = 0, /* echo requests, ping.exe's way (the default) */
+    WPING_MODE_MTU,      /* --mtu: find the path MTU (DESIGN C17) */
+    WPING_MODE_TRACE,    /* --traceroute: tracert.exe's route (DESIGN C18) */
+};
+
+/* --max-hops: default and largest value (the TTL field's range). */
+#define WPING_DEFAULT_MAX_HOPS 30
+#define WPING_MAX_HOPS 255
+
 enum wping_output {
     WPING_OUTPUT_TEXT = 0, /* --format=text: ping.exe's text (the default) */
     WPING_OUTPUT_JSON,     /* --format=json, --json: JSON Lines */
@@ -76,6 +86,10 @@ struct wping_options {
     bool count_given;          /* -n was given (a --deadline run without it runs until the
                                   deadline, not for the default 4 requests) */
     struct exit_policy policy; /* --require, --max-loss */
+
+    /* The path: --mtu and --traceroute (mtu.c, trace.c). */
+    enum wping_mode mode;
+    uint32_t max_hops; /* --max-hops, 1..255, default 30 (--traceroute only) */
 };
 
 enum wping_parse_result {

@@ -24,6 +24,7 @@
 #include "exit_policy.h"
 #include "exit_status.h"
 #include "format.h"
+#include "path.h"
 #include "privilege.h"
 
 /* Why the run stopped early. */
@@ -666,6 +667,24 @@ static int S_finish(struct session *s)
     return end.exit_status;
 }
 
+/* --mtu and --traceroute take over once the target is resolved and the engine open. */
+static int S_path(struct session *s, const struct format_target *target)
+{
+    struct path_run run = {
+        .options = s->options,
+        .handle = s->handle,
+        .target = &s->target,
+        .target_len = s->target_len,
+        .source = s->source_len > 0 ? &s->source : NULL,
+        .source_len = s->source_len,
+        .header = target,
+        .json = s->json,
+        .wait_mask = &s->wait_mask,
+    };
+
+    return s->options->mode == WPING_MODE_MTU ? path_mtu(&run) : path_trace(&run);
+}
+
 int session_run(const struct wping_options *options)
 {
     struct session s;
@@ -707,7 +726,7 @@ int session_run(const struct wping_options *options)
 
     if (S_open(&s) != 0)
         goto out;
-    if (s.handle != NULL)
+    if (s.handle != NULL && options->mode == WPING_MODE_PING)
         echo_set_notice_callback(s.handle, S_on_notice, &s);
     if (S_catch_signals(&s) != 0) {
         diag_error(s.json, DIAG_SYSTEM, "wping: cannot catch signals: %s", strerror(errno));
@@ -729,6 +748,10 @@ int session_run(const struct wping_options *options)
     target.has_socket = s.handle != NULL;
     target.socket = s.handle != NULL ? echo_socket_kind(s.handle) : ECHO_SOCKET_AUTO;
     clock_gettime(CLOCK_REALTIME, &target.started);
+    if (options->mode != WPING_MODE_PING) {
+        status = S_path(&s, &target);
+        goto out;
+    }
     if (format_begin(s.format, &target) != 0)
         s.stop = SESSION_STOP_OUTPUT;
     else

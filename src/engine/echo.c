@@ -68,6 +68,8 @@ struct echo_handle {
     uint16_t identifier; /* raw sockets only: the kernel picks it for datagram sockets */
     uint16_t next_sequence;
     int ttl, tos, dont_fragment; /* what the socket is set to now */
+    int pmtu6;                   /* IPv6: IPV6_MTU_DISCOVER now */
+    uint32_t local_mtu;          /* ee_info of the last local EMSGSIZE on the error queue */
     uint8_t ip_options[ECHO_MAX_IP_OPTIONS];
     size_t ip_options_len;
     bool ip_options_known;
@@ -271,7 +273,7 @@ int echo_open(const struct echo_config *config, echo_handle **handle)
         return ECHO_ERR_NOMEM;
     h->family = config->family;
     h->fd = -1;
-    h->ttl = h->tos = h->dont_fragment = OPTION_UNSET;
+    h->ttl = h->tos = h->dont_fragment = h->pmtu6 = OPTION_UNSET;
     h->rx = malloc(RX_BUFFER);
     h->tx_capacity = PACKET_ICMP_HEADER + 64;
     h->tx = malloc(h->tx_capacity);
@@ -429,10 +431,18 @@ static int S_apply_options(echo_handle *h, const struct echo_request *request)
             (result = S_set_int(h, IPPROTO_IPV6, IPV6_DONTFRAG, request->dont_fragment,
                                 &h->dont_fragment)))
             return result;
+        /* The default (WANT) refuses sizes above the cached path MTU; PROBE only those above
+         * the interface's. Set only once a request asked for PROBE. */
+        int pmtu6 = request->probe_mtu ? IPV6_PMTUDISC_PROBE : IPV6_PMTUDISC_WANT;
+        if ((request->probe_mtu || h->pmtu6 != OPTION_UNSET) &&
+            (result = S_set_int(h, IPPROTO_IPV6, IPV6_MTU_DISCOVER, pmtu6, &h->pmtu6)))
+            return result;
         return ECHO_OK;
     }
     /* Linux sets DF by default (path MTU discovery); Windows only with IP_FLAG_DF. */
-    int pmtu = request->dont_fragment ? IP_PMTUDISC_DO : IP_PMTUDISC_DONT;
+    int pmtu = !request->dont_fragment ? IP_PMTUDISC_DONT
+               : request->probe_mtu    ? IP_PMTUDISC_PROBE
+                                       : IP_PMTUDISC_DO;
     if ((result = S_set_int(h, IPPROTO_IP, IP_TTL, ttl, &h->ttl)) ||
         (result = S_set_int(h, IPPROTO_IP, IP_TOS, request->tos, &h->tos)) ||
         (result = S_set_int(h, IPPROTO_IP, IP_MTU_DISCOVER, pmtu, &h->dont_fragment)))
@@ -555,6 +565,12 @@ int echo_start(echo_handle *h, const struct echo_request *request, echo_callback
         s->outcome.send_errno = errno;
         s->outcome.status = packet_errno_status(errno);
         s->deadline = s->sent_mono;
+        if (errno == EMSGSIZE && h->kind == ECHO_SOCKET_DGRAM) {
+            /* With IP_RECVERR the kernel also queues the refusal, with the MTU it allows. */
+            h->local_mtu = 0;
+            S_drain_errors(h);
+            s->outcome.next_hop_mtu = h->local_mtu;
+        }
     } else {
         h->sent_since_read = true;
     }
@@ -744,6 +760,7 @@ static void S_dispatch(echo_handle *h, const struct packet_info *info,
     o->ttl = info->ttl >= 0 ? info->ttl : meta->ttl;
     o->tos = info->tos >= 0 ? info->tos : meta->tos;
     o->ip_flags = info->ip_flags;
+    o->next_hop_mtu = info->mtu;
     if (info->kind == PACKET_ECHO_REPLY) {
         S_fill_reply(s, info, meta);
         S_complete(h, s, HISTORY_REPLIED);
@@ -816,6 +833,8 @@ static void S_read_error(echo_handle *h, struct msghdr *msg, size_t length)
             ee = (const struct sock_extended_err *)CMSG_DATA(c);
     if (ee == NULL)
         return;
+    if (ee->ee_origin == SO_EE_ORIGIN_LOCAL && ee->ee_errno == EMSGSIZE)
+        h->local_mtu = ee->ee_info; /* quotes no request: the send that failed takes it */
     struct packet_info info;
     memset(&info, 0, sizeof(info));
     info.ttl = info.tos = info.ip_flags = -1;
@@ -833,9 +852,11 @@ static void S_read_error(echo_handle *h, struct msghdr *msg, size_t length)
         memcpy(info.quoted_destination, address, size);
         info.has_quoted_destination = true;
     }
-    if (ee->ee_origin == SO_EE_ORIGIN_ICMP || ee->ee_origin == SO_EE_ORIGIN_ICMP6)
+    if (ee->ee_origin == SO_EE_ORIGIN_ICMP || ee->ee_origin == SO_EE_ORIGIN_ICMP6) {
         info.status = packet_error_status(h->family, ee->ee_type, ee->ee_code);
-    else if (ee->ee_origin == SO_EE_ORIGIN_LOCAL)
+        if (info.status == ECHO_PACKET_TOO_BIG)
+            info.mtu = ee->ee_info; /* the kernel's copy of the next-hop MTU field */
+    } else if (ee->ee_origin == SO_EE_ORIGIN_LOCAL)
         info.status = packet_errno_status((int)ee->ee_errno);
     if (info.status == 0)
         return;

@@ -219,6 +219,10 @@ static void S_parse_icmp(int family, const uint8_t *buffer, size_t length, bool 
     info->type = type;
     info->code = buffer[1];
     info->status = status;
+    if (family == AF_INET6 && type == ICMP6_PACKET_TOO_BIG)
+        info->mtu = (uint32_t)S_get16(buffer + 4) << 16 | S_get16(buffer + 6);
+    else if (family != AF_INET6 && type == ICMP4_DEST_UNREACH && buffer[1] == 4)
+        info->mtu = S_get16(buffer + 6);
     S_parse_quote(family, buffer + PACKET_ICMP_HEADER, length - PACKET_ICMP_HEADER, info);
     if (info->kind == PACKET_ERROR && !checksum_ok)
         info->kind = PACKET_MALFORMED;

@@ -41,6 +41,9 @@ struct packet_info {
     size_t data_len;
     uint8_t type, code; /* ICMP type and code of an error */
     uint32_t status;    /* IP_STATUS of an error */
+    /* Fragmentation needed (IPv4 type 3 code 4) and packet too big (ICMPv6 type 2): the
+     * next-hop MTU the router reports; 0 when it gives none (RFC 1191's old routers). */
+    uint32_t mtu;
     /* From the IPv4 header, when the buffer had one; -1 / NULL otherwise. */
     int ttl, tos, ip_flags;
     const uint8_t *ip_options;

@@ -153,4 +153,67 @@ static inline void format_free(struct format *format)
         format->ops->free(format);
 }
 
+/* ---- The path: --mtu (DESIGN C17) and --traceroute (C18), in path.c ---- */
+
+/* One --mtu probe with its outcome. */
+struct format_mtu_probe {
+    const struct echo_outcome *outcome;
+    uint64_t probe; /* 1-based */
+    size_t size;    /* the whole IP packet in bytes */
+    size_t payload; /* its echo payload (-l) */
+};
+
+/* Who set the path MTU that --mtu found. */
+enum format_mtu_limit {
+    FORMAT_MTU_REPORTED, /* a router's fragmentation needed / packet too big named it */
+    FORMAT_MTU_LOCAL,    /* this host's interface: the first probe passed */
+    FORMAT_MTU_SILENT,   /* nobody reported it: found by bisection (an MTU black hole) */
+};
+
+struct format_mtu_result {
+    const struct format_target *target;
+    bool found;
+    size_t mtu, payload; /* when found */
+    enum format_mtu_limit limit;
+    const char *limited_by; /* the reporting router's address or the interface, or NULL */
+    uint64_t probes;
+    const struct echo_outcome *last; /* !found: the last probe's outcome */
+    int exit_status;
+};
+
+/* One --traceroute probe: status, RTT and responder (NULL when none). */
+struct format_trace_probe {
+    uint32_t status;
+    uint64_t rtt_ns;
+    const char *from;
+};
+
+#define FORMAT_TRACE_PROBES 3
+
+/* One row of the trace: a TTL and its probes. */
+struct format_hop {
+    unsigned hop;
+    struct format_trace_probe probe[FORMAT_TRACE_PROBES];
+    const char *address; /* the responder shown (the first that answered), or NULL */
+    const char *name;    /* its name with -a, or NULL */
+    bool reached;        /* an echo reply: the target's row */
+    uint32_t error;      /* an ICMP error that ends the trace (not TTL expired), or 0 */
+};
+
+struct format_path;
+
+/* The --mtu / --traceroute formatter, tracert.exe's text or JSON Lines; NULL when out of
+ * memory. Every call returns 0 or -1 when writing failed (errno set). */
+struct format_path *format_path_new(FILE *out, bool json);
+void format_path_free(struct format_path *path);
+/* JSON only: one mtu_probe object per probe; the text prints just the result line. */
+int format_mtu_probe(struct format_path *path, const struct format_mtu_probe *probe);
+int format_mtu_result(struct format_path *path, const struct format_mtu_result *result);
+int format_trace_begin(struct format_path *path, const struct format_target *target,
+                       unsigned max_hops);
+int format_trace_hop(struct format_path *path, const struct format_hop *hop);
+/* reached: the target's row was shown; hops: rows shown; elapsed from the first probe. */
+int format_trace_end(struct format_path *path, bool reached, unsigned hops, uint64_t elapsed_ns,
+                     int exit_status);
+
 #endif /* WPING_FORMAT_H */

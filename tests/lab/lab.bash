@@ -168,7 +168,8 @@ lab_destroy() {
         wait "$LAB_FAKEHOST_PID" 2>/dev/null || true
         LAB_FAKEHOST_PID=
     fi
-    for ns in "${LAB_C:-}" "${LAB_R:-}" "${LAB_S:-}"; do
+    # shellcheck disable=SC2086 # LAB_CHAIN_NS is a list of names
+    for ns in "${LAB_C:-}" "${LAB_R:-}" "${LAB_S:-}" ${LAB_CHAIN_NS:-}; do
         [[ -n $ns ]] || continue
         ip netns del "$ns" 2>/dev/null || true
         rm -rf "/etc/netns/$ns"
@@ -177,6 +178,7 @@ lab_destroy() {
         rm -rf "$LAB_TMP"
         LAB_TMP=
     fi
+    LAB_CHAIN_NS=
     rmdir /etc/netns 2>/dev/null || true
     return 0
 }
@@ -549,4 +551,138 @@ lab_assert_range() {
 # Prints the notice lines of the last lab_probe (notice=KIND seq=N from=ADDR len=N match=M).
 lab_notices() {
     grep -E '^notice=' <<<"$output" || true
+}
+
+# ---- The router chain: a path of three routers with an MTU of their own per link ----
+#
+#   C --l0-- R1 --l1-- R2 --l2-- R3 --l3-- S
+#
+# Link k joins node k (C = 0) and node k + 1; its near end is 198.18.1k.1 / 2001:db8:1k::1,
+# its far end 198.18.1k.2 / 2001:db8:1k::2. The client's link is 1500; links 1 to 3 have
+# LAB_CHAIN_MTU4 (1480 1400 1320) for IPv4 and, through net.ipv6.conf.*.mtu on the same
+# devices, LAB_CHAIN_MTU6 (1420 1360 1280) for IPv6, so each router reports a limit of its
+# own and each family meets other numbers. The path MTU is thus 1320 (IPv4) and 1280 (IPv6).
+
+# Creates the chain instead of lab_create's three namespaces (use one or the other in a
+# test; lab_destroy removes either). Exports LAB_C and LAB_S (client and server namespaces,
+# so that lab_client, lab_socket_kind and lab_hosts work), LAB_R1..LAB_R3, LAB_C4/LAB_C6 and
+# LAB_S4/LAB_S6 (the ends), LAB_HOP1_4..LAB_HOP3_4 and LAB_HOP1_6..LAB_HOP3_6 (each router's
+# address towards the client: the one its ICMP errors come from).
+lab_chain_create() {
+    local id ns k j nodes
+    [[ -z ${LAB_SKIP_REASON:-} ]] || skip "$LAB_SKIP_REASON"
+    id="$LAB_PREFIX$$-${BATS_TEST_NUMBER:-0}-$RANDOM"
+    export LAB_ID=$id
+    export LAB_C="$id-c" LAB_R1="$id-r1" LAB_R2="$id-r2" LAB_R3="$id-r3" LAB_S="$id-s"
+    export LAB_R=
+    export LAB_CHAIN_MTU4="1480 1400 1320" LAB_CHAIN_MTU6="1420 1360 1280"
+    export LAB_C4=198.18.10.1 LAB_C6=2001:db8:10::1 LAB_S4=198.18.13.2 LAB_S6=2001:db8:13::2
+    export LAB_HOP1_4=198.18.10.2 LAB_HOP2_4=198.18.11.2 LAB_HOP3_4=198.18.12.2
+    export LAB_HOP1_6=2001:db8:10::2 LAB_HOP2_6=2001:db8:11::2 LAB_HOP3_6=2001:db8:12::2
+    LAB_FAKEHOST_PID=
+    LAB_TABLES=0
+    LAB_TMP=
+    nodes=("$LAB_C" "$LAB_R1" "$LAB_R2" "$LAB_R3" "$LAB_S")
+    LAB_CHAIN_NS="$LAB_R1 $LAB_R2 $LAB_R3"
+    for ns in "${nodes[@]}"; do
+        ip netns add "$ns" || {
+            echo "lab_chain_create: ip netns add $ns failed" >&2
+            return 1
+        }
+        # As in lab_create: no DAD, no rate limits, no reverse-path filter.
+        lab_sysctl "$ns" net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0 \
+            net.ipv6.conf.all.accept_ra=0 net.ipv6.conf.default.accept_ra=0 \
+            net.ipv4.icmp_ratelimit=0 net.ipv4.icmp_ratemask=0 net.ipv6.icmp.ratelimit=0 \
+            net.ipv4.icmp_msgs_per_sec=1000000 net.ipv4.icmp_msgs_burst=1000000 \
+            net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 || return 1
+        ip -n "$ns" link set lo up || return 1
+    done
+    for k in 1 2 3; do
+        lab_sysctl "${nodes[k]}" net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1 || return 1
+    done
+    local mtu4=(1500 $LAB_CHAIN_MTU4) mtu6=(1500 $LAB_CHAIN_MTU6)
+    for k in 0 1 2 3; do
+        ip link add "l${k}a" netns "${nodes[k]}" type veth peer name "l${k}b" \
+            netns "${nodes[k + 1]}" || return 1
+        ip -n "${nodes[k]}" link set "l${k}a" mtu "${mtu4[k]}" up &&
+            ip -n "${nodes[k + 1]}" link set "l${k}b" mtu "${mtu4[k]}" up || return 1
+        lab_sysctl "${nodes[k]}" "net.ipv6.conf.l${k}a.mtu=${mtu6[k]}" &&
+            lab_sysctl "${nodes[k + 1]}" "net.ipv6.conf.l${k}b.mtu=${mtu6[k]}" || return 1
+        ip -n "${nodes[k]}" addr add "198.18.1$k.1/24" dev "l${k}a" &&
+            ip -n "${nodes[k]}" addr add "2001:db8:1$k::1/64" dev "l${k}a" nodad &&
+            ip -n "${nodes[k + 1]}" addr add "198.18.1$k.2/24" dev "l${k}b" &&
+            ip -n "${nodes[k + 1]}" addr add "2001:db8:1$k::2/64" dev "l${k}b" nodad || return 1
+    done
+    # Towards S: the next node; towards C: each farther link through the previous node.
+    for k in 0 1 2 3; do
+        ip -n "${nodes[k]}" route add default via "198.18.1$k.2" &&
+            ip -n "${nodes[k]}" -6 route add default via "2001:db8:1$k::2" || return 1
+    done
+    for k in 2 3 4; do
+        for ((j = 0; j < k - 1; j++)); do
+            ip -n "${nodes[k]}" route add "198.18.1$j.0/24" via "198.18.1$((k - 1)).1" &&
+                ip -n "${nodes[k]}" -6 route add "2001:db8:1$j::/64" \
+                    via "2001:db8:1$((k - 1))::1" || return 1
+        done
+    done
+}
+
+# Runs nftables rules (stdin) in a chain on the output hook of router K (1..3): what the
+# router itself sends, its ICMP errors included (internal helper).
+lab_chain_output() {
+    local ns
+    case $1 in
+    1) ns=$LAB_R1 ;;
+    2) ns=$LAB_R2 ;;
+    3) ns=$LAB_R3 ;;
+    *)
+        echo "lab_chain: router is 1, 2 or 3, not '$1'" >&2
+        return 1
+        ;;
+    esac
+    { echo "chain output_errors {"; echo "type filter hook output priority 0; policy accept;"
+      cat; echo "}"; } | lab_nft "$ns"
+}
+
+# Router K drops its fragmentation needed / packet too big errors: an MTU black hole.
+lab_chain_blackhole() {
+    lab_chain_output "$1" <<'EOT'
+icmp type destination-unreachable icmp code frag-needed drop
+icmpv6 type packet-too-big drop
+EOT
+}
+
+# Router K sends at most one TTL-expired (hop limit exceeded) error a minute per family:
+# the first probe that expires there is answered, the next ones are not.
+lab_chain_ratelimit() {
+    lab_chain_output "$1" <<'EOT'
+icmp type time-exceeded limit rate over 1/minute burst 1 packets drop
+icmpv6 type time-exceeded limit rate over 1/minute burst 1 packets drop
+EOT
+}
+
+# Router K answers nothing: it drops every ICMP error it would send, so a traceroute sees
+# "Request timed out." there, while it still forwards.
+lab_chain_silent() {
+    lab_chain_output "$1" <<'EOT'
+icmp type { destination-unreachable, time-exceeded, parameter-problem } drop
+icmpv6 type { destination-unreachable, packet-too-big, time-exceeded, parameter-problem } drop
+EOT
+}
+
+# Waits (bounded, about 3 s) until every IPv6 neighbour along the chain is resolved.
+lab_chain_warm6() {
+    local i
+    for ((i = 0; i < 30; i++)); do
+        ip netns exec "$LAB_C" bash -c "echo >/dev/udp/$LAB_S6/9" 2>/dev/null || true
+        ip netns exec "$LAB_S" bash -c "echo >/dev/udp/$LAB_C6/9" 2>/dev/null || true
+        if lab_neigh_ok "$LAB_C" "$LAB_HOP1_6" && lab_neigh_ok "$LAB_R3" "$LAB_S6" &&
+            lab_neigh_ok "$LAB_S" 2001:db8:13::1 && lab_neigh_ok "$LAB_R1" "$LAB_C6" &&
+            lab_neigh_ok "$LAB_R1" "$LAB_HOP2_6" && lab_neigh_ok "$LAB_R2" "$LAB_HOP3_6"; then
+            return 0
+        fi
+        sleep 0.1
+    done
+    echo "lab_chain_warm6: IPv6 neighbours along the chain not resolved within 3 s" >&2
+    return 1
 }

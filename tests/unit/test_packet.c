@@ -262,6 +262,54 @@ static void ipv6_error_quoting_our_request_is_parsed(void)
     CHECK_INT(info.kind, PACKET_IGNORE, "quote of another protocol");
 }
 
+static void ipv4_fragmentation_needed_carries_next_hop_mtu(void)
+{
+    uint8_t packet[64];
+    size_t n = make_ipv4_error(packet, 3, 4, 8, 7, 8);
+    /* RFC 1191: the next-hop MTU sits in the low 16 bits of the second header word. */
+    packet[6] = 0x05;
+    packet[7] = 0x14; /* 1300 */
+    packet[2] = packet[3] = 0;
+    uint16_t sum = packet_checksum(packet, n);
+    packet[2] = (uint8_t)(sum >> 8);
+    packet[3] = (uint8_t)sum;
+    struct packet_info info;
+    packet_parse_icmp(AF_INET, packet, n, true, &info);
+    CHECK_INT(info.kind, PACKET_ERROR, "kind");
+    CHECK_INT(info.status, ECHO_PACKET_TOO_BIG, "fragmentation needed");
+    CHECK_INT(info.mtu, 1300, "next-hop mtu");
+    CHECK_INT(info.sequence, 8, "sequence");
+    n = make_ipv4_error(packet, 3, 1, 8, 7, 8);
+    packet_parse_icmp(AF_INET, packet, n, true, &info);
+    CHECK_INT(info.mtu, 0, "host unreachable carries no mtu");
+}
+
+static void ipv6_packet_too_big_carries_mtu(void)
+{
+    uint8_t packet[8 + 40 + 8];
+    memset(packet, 0, sizeof(packet));
+    packet[0] = 2; /* packet too big */
+    packet[4] = 0x00;
+    packet[5] = 0x01;
+    packet[6] = 0x00;
+    packet[7] = 0x02; /* 65538: the field is 32 bits wide */
+    uint8_t *ip = packet + 8;
+    ip[0] = 0x60;
+    ip[6] = 58;
+    uint8_t *icmp = ip + 40;
+    icmp[0] = 128;
+    icmp[7] = 11;
+    struct packet_info info;
+    packet_parse_icmp(AF_INET6, packet, sizeof(packet), true, &info);
+    CHECK_INT(info.kind, PACKET_ERROR, "kind");
+    CHECK_INT(info.status, ECHO_PACKET_TOO_BIG, "packet too big");
+    CHECK_INT(info.mtu, 65538, "mtu, all 32 bits");
+    CHECK_INT(info.sequence, 11, "sequence");
+    packet[0] = 3;
+    packet_parse_icmp(AF_INET6, packet, sizeof(packet), true, &info);
+    CHECK_INT(info.mtu, 0, "time exceeded carries no mtu");
+}
+
 static void ipv6_echo_reply_is_parsed_without_ip_header(void)
 {
     uint8_t packet[8 + 4] = {129, 0, 0, 0, 0x12, 0x34, 0, 5, 'a', 'b', 'c', 'd'};
@@ -377,6 +425,8 @@ int main(void)
     RUN(ipv4_redirect_is_ignored);
     RUN(ipv6_error_quoting_our_request_is_parsed);
     RUN(ipv6_echo_reply_is_parsed_without_ip_header);
+    RUN(ipv4_fragmentation_needed_carries_next_hop_mtu);
+    RUN(ipv6_packet_too_big_carries_mtu);
     RUN(shorter_than_icmp_header_is_ignored);
     RUN(quoted_echo_header_from_error_queue_is_read);
     RUN(error_types_map_to_ip_status_as_windows_does);

@@ -99,6 +99,10 @@ struct echo_request {
     size_t reply_capacity;     /* bytes at reply_buffer */
     uint64_t tag;              /* the caller's own (a request number, an index): the engine only
                                   copies it into the outcome and into notices for the request */
+    /* With dont_fragment (IPv6: the request is never fragmented, IPV6_DONTFRAG): leave with
+     * any size up to the interface's MTU, whatever the kernel's path-MTU cache says
+     * (IP_PMTUDISC_PROBE), so that each router on the path answers for itself. */
+    bool probe_mtu;
 };
 
 /* Everything known about how one request ended. */
@@ -121,6 +125,9 @@ struct echo_outcome {
     uint8_t ip_options[ECHO_MAX_IP_OPTIONS]; /* the reply's IPv4 options as received */
     size_t ip_options_len;
     int send_errno; /* non-zero when the request could not be sent (status then tells why) */
+    /* ECHO_PACKET_TOO_BIG: the MTU the router reported (IPv4 next-hop MTU, IPv6 MTU), or for
+     * a send this host refused (EMSGSIZE, datagram sockets) the MTU it allows; 0 if unknown. */
+    uint32_t next_hop_mtu;
 };
 
 /*
