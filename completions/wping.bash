@@ -9,7 +9,7 @@ _wping_long_options='--forever --resolve --count= --size= --dont-fragment --ttl=
     --record-route= --ip-timestamp= --loose-route= --strict-route= --timeout=
     --reverse-route --source= --compartment= --interface= --provider --ipv4 --ipv6
     --help --version --format= --json --timestamp --quiet --interval= --deadline= --require=
-    --max-loss='
+    --max-loss= --mtu --traceroute --max-hops='
 
 # Interface and VRF names for -c, one per line: the network namespace's /sys/class/net.
 _wping_interfaces() {
@@ -76,6 +76,7 @@ _wping_values() {
     --deadline) compgen -W '1 5 10 60 300' -- "$cur" ;;
     --require) compgen -W 'any all 1 2 3' -- "$cur" ;;
     --max-loss) compgen -W '0 1 5 10 25 50' -- "$cur" ;;
+    --max-hops) compgen -W '5 10 15 30 64' -- "$cur" ;;
     *) return 1 ;;
     esac
     return 0

@@ -76,3 +76,6 @@ complete -c wping -l interval -x -a '0 2 10 100 200 1000' -d 'Milliseconds betwe
 complete -c wping -l deadline -x -a '1 5 10 60 300' -d 'Stop after this many seconds'
 complete -c wping -l require -x -a 'any all 1 2 3' -d 'Echo replies needed for exit status 0'
 complete -c wping -l max-loss -x -a '0 1 5 10 25 50' -d 'Exit status 1 above this loss percent'
+complete -c wping -l mtu -d 'Find the path MTU with Don'"'"'t Fragment probes'
+complete -c wping -l traceroute -d 'Trace the route as tracert.exe does'
+complete -c wping -l max-hops -x -a '5 10 15 30 64' -d 'Maximum number of hops with --traceroute'

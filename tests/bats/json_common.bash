@@ -122,11 +122,39 @@ def check_statistics(stats, events):
             jitter += (abs(current - previous) - jitter) / 16
         near(stats["jitter_ms"], jitter, f"{where}: jitter_ms")
 
+def check_path(out, err, status, middle, last, first=None):
+    # --mtu and --traceroute: [first] middle* last, and last's exit_status is wping's.
+    types = [o.get("type") for o in out]
+    if err:
+        problems.append(f"stderr is not empty: {[o.get('type') for o in err]}")
+    body = types[1:-1] if first else types[:-1]
+    if not out or types[-1] != last or (first and types[0] != first) or any(t not in middle for t in body):
+        problems.append(f"the stream is not {first or ''} {middle}* {last}: {types}")
+    elif out[-1]["exit_status"] != status:
+        problems.append(f"{last} says exit_status {out[-1]['exit_status']}, wping exited {status}")
+
 def check_run(out_path, err_path, status, mode):
     out = load(out_path, "stdout")
     err = load(err_path, "stderr")
     types = [o.get("type") for o in out]
 
+    if mode == "mtu":
+        check_path(out, err, status, ["mtu_probe"], "mtu")
+        if out and out[-1].get("probes") != types.count("mtu_probe"):
+            problems.append(f"mtu says {out[-1].get('probes')} probes, {types.count('mtu_probe')} were shown")
+        return types
+    if mode == "trace":
+        check_path(out, err, status, ["hop"], "trace_end", "trace_start")
+        hops = [o for o in out if o.get("type") == "hop"]
+        if [h["hop"] for h in hops] != list(range(1, len(hops) + 1)):
+            problems.append(f"hop numbers are not 1..{len(hops)}")
+        for h in hops:
+            answered = sum(1 for p in h["probes"] if p["status"] != 11010)
+            if h["answered"] != answered or h["lost"] != 3 - answered:
+                problems.append(f"hop {h['hop']}: answered/lost do not match its probes")
+        if out and out[-1].get("hops") != len(hops):
+            problems.append("trace_end.hops is not the number of hop objects")
+        return types
     if mode == "errors":
         if out:
             problems.append(f"stdout should be empty, has {types}")
@@ -177,7 +205,8 @@ PY
 
 # Checks the last json_run (or bg_finish) in MODE: stream (default: stdout is a whole run,
 # start ... summary, and stderr is empty), errors (stdout empty, stderr error objects, exit 2)
-# or partial (start and events, no summary: a run that stopped in an error). Mode quiet is
+# or partial (start and events, no summary: a run that stopped in an error); mtu (mtu_probe
+# objects, then the mtu result) or trace (trace_start, hops 1..n, trace_end) for the path modes. Mode quiet is
 # stream for --quiet: start and summary only, which cannot be compared with events. Every
 # line of both streams must be JSON that validates against the schema; every interim and
 # summary must equal the events before it; the summary's exit_status must be wping's. Sets
