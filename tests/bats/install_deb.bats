@@ -8,9 +8,13 @@
 
 # shellcheck source=../install/common.bash
 source "${WPING_SOURCE_DIR:?}/tests/install/common.bash"
+# shellcheck source=../dotnet/dotnet.bash
+source "$WPING_SOURCE_DIR/tests/dotnet/dotnet.bash"
 
 BUILD=$BATS_FILE_TMPDIR/build
 UNUSABLE=$BATS_FILE_TMPDIR/unusable
+DOTNET_BIN=$BATS_FILE_TMPDIR/dotnet
+DOTNET_ENV=()
 # Serialises this file's tests with those of another run on the same machine.
 LOCK=/run/lock/wping-install-deb.lock
 
@@ -27,6 +31,10 @@ setup_file() {
         fi
     done
     install_build "$BUILD" -DCMAKE_INSTALL_PREFIX=/usr
+    # The C# programs, for the tests that run them from the package (which fail without mcs).
+    if dotnet_require 2>/dev/null; then
+        dotnet_compile "$DOTNET_BIN"
+    fi
     (cd "$BUILD" && cpack -G DEB) >"$BATS_FILE_TMPDIR/cpack.log" 2>&1 || {
         cat "$BATS_FILE_TMPDIR/cpack.log" >&2
         return 1
@@ -50,6 +58,7 @@ setup() {
 }
 
 teardown() {
+    lab_destroy
     if [[ ${OURS:-0} == 1 && $(package_status) != not-installed ]]; then
         dpkg_retry --purge wping >&2 || true
     fi
@@ -193,6 +202,35 @@ net.ipv4.ping_group_range to allow ICMP sockets, or root"
     assert_line --index 0 'Echo request sent to 127.0.0.1'
     assert_line '  From:       127.0.0.1'
     assert_line '  Status:     0'
+}
+
+# Installs the package and checks that the C# programs are compiled (dotnet_require fails
+# the test when mcs or mono is missing).
+dotnet_from_package() {
+    dotnet_require
+    [[ -f $DOTNET_BIN/SimplePing.exe ]] || fail "the C# programs were not compiled in setup_file"
+    run dpkg_retry -i "$DEB"
+    assert_success
+}
+
+@test "Marshal lays out the C# declarations of the ICMP structures as the package's headers do" {
+    dotnet_from_package
+    # shellcheck disable=SC2046 # the flags are words
+    dotnet_layouts $(pkg-config --cflags icmpapi)
+}
+
+@test "the C# programs ping, time out and get router errors from the package, nothing set (dgram)" {
+    dotnet_from_package
+    lab_require
+    lab_create
+    dotnet_lab_suite dgram "/usr/lib/$(multiarch)"
+}
+
+@test "the C# programs ping, time out and get router errors from the package, nothing set (raw)" {
+    dotnet_from_package
+    lab_require
+    lab_create
+    dotnet_lab_suite raw "/usr/lib/$(multiarch)"
 }
 
 @test "dpkg -r removes every file the package installed, and the directories only it used" {

@@ -1,0 +1,57 @@
+#!/usr/bin/env bats
+# C# programs that P/Invoke icmp.dll and iphlpapi.dll (tests/dotnet), compiled with Mono's mcs
+# and run with mono against libicmpapi installed by `cmake --install` into a temporary
+# prefix, with only the LD_LIBRARY_PATH that a user of such a prefix sets: the structure
+# layouts, then every program in the lab with datagram and with raw ICMP sockets. Without
+# mcs or mono the file fails (tests/run installs them); without the lab, the lab tests skip
+# (fail with WPING_REQUIRE_LAB=1). tests/bats/install_deb.bats runs the same programs from
+# the Debian package.
+
+# shellcheck source=../install/common.bash
+source "${WPING_SOURCE_DIR:?}/tests/install/common.bash"
+# shellcheck source=../dotnet/dotnet.bash
+source "$WPING_SOURCE_DIR/tests/dotnet/dotnet.bash"
+
+BUILD=$BATS_FILE_TMPDIR/build
+PREFIX=$BATS_FILE_TMPDIR/prefix
+DOTNET_BIN=$BATS_FILE_TMPDIR/bin
+DOTNET_ENV=("LD_LIBRARY_PATH=$PREFIX/lib")
+
+setup_file() {
+    dotnet_require
+    dotnet_compile "$DOTNET_BIN"
+    install_build "$BUILD"
+    cmake --install "$BUILD" --prefix "$PREFIX" >"$BATS_FILE_TMPDIR/install.log" 2>&1 || {
+        cat "$BATS_FILE_TMPDIR/install.log" >&2
+        return 1
+    }
+    lab_require
+}
+
+@test "Marshal lays out the C# declarations of the ICMP structures as the installed headers do" {
+    dotnet_layouts -I"$PREFIX/include/wping/win32"
+}
+
+@test "DllImport(\"icmp.dll\") finds nothing without the prefix's library directory" {
+    # The premise of the other tests: the programs load the library through the names in
+    # PREFIX/lib, not through some other installed copy.
+    [[ ! -e /usr/lib/$(cc -print-multiarch)/libicmp.dll.so ]] ||
+        skip "a libicmpapi is installed system-wide (the Debian package test may be running)"
+    run --separate-stderr env -u LD_LIBRARY_PATH timeout 60 mono "$DOTNET_BIN/SimplePing.exe" \
+        127.0.0.1 1000
+    assert_failure
+    assert_equal "$output" ""
+    assert_equal "$(grep -c 'System.DllNotFoundException: icmp.dll' <<<"$stderr")" 2
+}
+
+@test "the C# programs ping, time out and get router errors from the prefix (dgram)" {
+    lab_create
+    dotnet_lab_suite dgram "$PREFIX/lib"
+}
+
+@test "the C# programs ping, time out and get router errors from the prefix (raw)" {
+    lab_create
+    dotnet_lab_suite raw "$PREFIX/lib"
+}
+
+teardown() { lab_destroy; }
