@@ -15,6 +15,7 @@ source "$WPING_SOURCE_DIR/tests/dotnet/dotnet.bash"
 BUILD=$BATS_FILE_TMPDIR/build
 PREFIX=$BATS_FILE_TMPDIR/prefix
 DOTNET_BIN=$BATS_FILE_TMPDIR/bin
+# shellcheck disable=SC2034 # read by dotnet_run
 DOTNET_ENV=("LD_LIBRARY_PATH=$PREFIX/lib")
 
 setup_file() {
@@ -37,7 +38,7 @@ setup_file() {
     # PREFIX/lib, not through some other installed copy.
     [[ ! -e /usr/lib/$(cc -print-multiarch)/libicmp.dll.so ]] ||
         skip "a libicmpapi is installed system-wide (the Debian package test may be running)"
-    run --separate-stderr env -u LD_LIBRARY_PATH timeout 60 mono "$DOTNET_BIN/SimplePing.exe" \
+    run --separate-stderr env -u LD_LIBRARY_PATH timeout 60 "$MONO" "$DOTNET_BIN/SimplePing.exe" \
         127.0.0.1 1000
     assert_failure
     assert_equal "$output" ""
@@ -46,12 +47,14 @@ setup_file() {
 
 @test "the C# programs ping, time out and get router errors from the prefix (dgram)" {
     lab_create
-    dotnet_lab_suite dgram "$PREFIX/lib"
+    dotnet_lab_conditions
+    dotnet_lab_programs dgram "$PREFIX/lib"
 }
 
 @test "the C# programs ping, time out and get router errors from the prefix (raw)" {
     lab_create
-    dotnet_lab_suite raw "$PREFIX/lib"
+    dotnet_lab_conditions
+    dotnet_lab_programs raw "$PREFIX/lib"
 }
 
 teardown() { lab_destroy; }

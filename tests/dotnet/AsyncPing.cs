@@ -10,36 +10,8 @@ using System;
 using System.IO;
 using System.Net;
 using System.Runtime.InteropServices;
+using Win32;
 using System.Threading;
-
-[StructLayout(LayoutKind.Sequential)]
-public struct IP_OPTION_INFORMATION
-{
-    public byte Ttl;
-    public byte Tos;
-    public byte Flags;
-    public byte OptionsSize;
-    public IntPtr OptionsData;
-}
-
-[StructLayout(LayoutKind.Sequential)]
-public struct ICMP_ECHO_REPLY
-{
-    public uint Address;
-    public uint Status;
-    public uint RoundTripTime;
-    public ushort DataSize;
-    public ushort Reserved;
-    public IntPtr Data;
-    public IP_OPTION_INFORMATION Options;
-}
-
-[StructLayout(LayoutKind.Sequential)]
-public struct IO_STATUS_BLOCK
-{
-    public IntPtr Status;
-    public UIntPtr Information;
-}
 
 public static class AsyncPing
 {

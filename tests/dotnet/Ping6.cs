@@ -8,35 +8,7 @@ using System;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
-
-[StructLayout(LayoutKind.Sequential, Pack = 1)]
-public struct IPV6_ADDRESS_EX
-{
-    public ushort sin6_port;
-    public uint sin6_flowinfo;
-    [MarshalAs(UnmanagedType.ByValArray, SizeConst = 8)]
-    public ushort[] sin6_addr;
-    public uint sin6_scope_id;
-}
-
-[StructLayout(LayoutKind.Sequential)]
-public struct ICMPV6_ECHO_REPLY
-{
-    public IPV6_ADDRESS_EX Address;
-    public uint Status;
-    public uint RoundTripTime;
-}
-
-[StructLayout(LayoutKind.Sequential)]
-public struct sockaddr_in6
-{
-    public short sin6_family;
-    public ushort sin6_port;
-    public uint sin6_flowinfo;
-    [MarshalAs(UnmanagedType.ByValArray, SizeConst = 16)]
-    public byte[] sin6_addr;
-    public uint sin6_scope_id;
-}
+using Win32;
 
 public static class Ping6
 {

@@ -1,35 +1,12 @@
 // IcmpSendEcho from C#, declared the way pinvoke.net's sample and porting users write it:
-// DllImport("icmp.dll"), the reply by ref with its data inline as a ByValTStr, sizes from
-// Marshal.SizeOf. Run unchanged under Mono on Linux against libicmpapi (DESIGN C19).
+// DllImport("icmp.dll"), the reply by ref with its data inline as a ByValTStr
+// (PInvokeNet.ICMP_ECHO_REPLY in Structs.cs), sizes from Marshal.SizeOf. Run unchanged under Mono on Linux against libicmpapi (DESIGN C19).
 //   mono SimplePing.exe ADDRESS TIMEOUT_MS
 // Prints one "key: value" line per result; exits 0 when the calls were made.
 using System;
 using System.Net;
 using System.Runtime.InteropServices;
-
-[StructLayout(LayoutKind.Sequential)]
-public struct ICMP_OPTIONS
-{
-    public byte Ttl;
-    public byte Tos;
-    public byte Flags;
-    public byte OptionsSize;
-    public IntPtr OptionsData;
-}
-
-[StructLayout(LayoutKind.Sequential, CharSet = CharSet.Ansi)]
-public struct ICMP_ECHO_REPLY
-{
-    public int Address;
-    public int Status;
-    public int RoundTripTime;
-    public short DataSize;
-    public short Reserved;
-    public IntPtr DataPtr;
-    public ICMP_OPTIONS Options;
-    [MarshalAs(UnmanagedType.ByValTStr, SizeConst = 250)]
-    public string Data;
-}
+using PInvokeNet;
 
 public static class SimplePing
 {

@@ -7,12 +7,15 @@
 # bats-assert loaded first.
 
 DOTNET_SOURCES=${WPING_SOURCE_DIR:?}/tests/dotnet
+# Mono's compiler and runtime: as tests/bats/CMakeLists.txt found them, else from PATH.
+MCS=${MCS:-mcs}
+MONO=${MONO:-mono}
 
 # Fails, never skips, unless mcs and mono are installed: tests/run installs them (Debian's
 # mono-mcs and mono-runtime), so a machine without them has not been set up.
 dotnet_require() {
     local tool
-    for tool in mcs mono; do
+    for tool in "$MCS" "$MONO"; do
         if ! command -v "$tool" >/dev/null; then
             echo "the .NET tests need $tool: apt-get install mono-mcs mono-runtime" \
                 "(tests/run installs them)" >&2
@@ -21,14 +24,16 @@ dotnet_require() {
     done
 }
 
-# Compiles every tests/dotnet/*.cs into DIR/NAME.exe (warnings are errors) and puts the
-# .exe.config files beside them: dotnet_compile DIR
+# Compiles every program of tests/dotnet, with the shared Structs.cs, into DIR/NAME.exe
+# (warnings are errors) and puts the .exe.config files beside them: dotnet_compile DIR
 dotnet_compile() {
     local dir=$1 source name
     mkdir -p "$dir"
     for source in "$DOTNET_SOURCES"/*.cs; do
         name=$(basename "${source%.cs}")
-        mcs -nologo -warnaserror+ -out:"$dir/$name.exe" "$source" || return 1
+        [[ $name != Structs ]] || continue
+        "$MCS" -nologo -warnaserror+ -out:"$dir/$name.exe" "$source" \
+            "$DOTNET_SOURCES/Structs.cs" || return 1
     done
     cp "$DOTNET_SOURCES"/*.exe.config "$dir/"
 }
@@ -39,7 +44,7 @@ dotnet_run() {
     local program=$1
     shift
     run --separate-stderr lab_client env "${DOTNET_ENV[@]}" timeout 60 \
-        mono "$DOTNET_BIN/$program.exe" "$@"
+        "$MONO" "$DOTNET_BIN/$program.exe" "$@"
 }
 
 # Asserts that the last dotnet_run exited 0 and printed nothing on stderr.
@@ -54,7 +59,7 @@ dotnet_layouts() {
     local c_layouts=$BATS_TEST_TMPDIR/layouts
     cc -std=c17 -Wall -Wextra -Wpedantic -Werror "$@" "$DOTNET_SOURCES/layouts.c" \
         -o "$c_layouts" || return 1
-    run --separate-stderr mono "$DOTNET_BIN/Layouts.exe"
+    run --separate-stderr "$MONO" "$DOTNET_BIN/Layouts.exe"
     assert_success
     assert_equal "$stderr" ""
     # 64-bit Windows' numbers (reference/icmpapi.md §3), so that both sides cannot agree on
@@ -69,17 +74,23 @@ dotnet_layouts() {
     assert_equal "$output" "$("$c_layouts")"
 }
 
-# Every C# program in the lab, with socket KIND (dgram | raw), the library loaded from LIBDIR
-# (checked in /proc/self/maps): dotnet_lab_suite KIND LIBDIR. An answering host, a blackhole
-# (a timeout: 11010 in Status and in GetLastWin32Error) and a net without a route, for
-# IcmpSendEcho; IcmpSendEcho2 with an event and with an APC, IcmpParseReplies; Icmp6SendEcho2.
-dotnet_lab_suite() {
-    local kind=$1 libdir=$2 start elapsed
-    lab_socket_kind "$kind"
+# The lab's conditions for dotnet_lab_programs, once per lab: S answers, 198.18.6.0/24 and
+# 2001:db8:6::/64 are blackholes in R, and R has no route for LAB_NOROUTE4 / LAB_NOROUTE6.
+dotnet_lab_conditions() {
     lab_warm6
     lab_no_route
     lab_route_type 4 198.18.6.0/24 blackhole
     lab_route_type 6 2001:db8:6::/64 blackhole
+}
+
+# Every C# program in the lab, with socket KIND (dgram | raw), the library loaded from LIBDIR
+# (checked in /proc/self/maps): dotnet_lab_programs KIND LIBDIR. An answering host, a
+# blackhole (a timeout: 11010 in Status and in GetLastWin32Error) and a net without a route,
+# for IcmpSendEcho; IcmpSendEcho2 with an event and with an APC, IcmpParseReplies;
+# Icmp6SendEcho2.
+dotnet_lab_programs() {
+    local kind=$1 libdir=$2 start elapsed
+    lab_socket_kind "$kind"
 
     dotnet_run SocketKind
     dotnet_assert_ran

@@ -1,8 +1,8 @@
 /*
  * The C layouts of the structures that tests/dotnet/Layouts.cs declares in C#, from
  * libicmpapi's own headers, in the same format: "TYPE SIZE" and "TYPE.FIELD OFFSET" lines.
- * ICMP_ECHO_REPLY_WITH_DATA.Data is where a reply's data starts when it has no IP options:
- * right after the structure.
+ * ICMP_ECHO_REPLY_WITH_DATA is pinvoke.net's reply with the data inline: its Data is where a
+ * reply's data starts when it has no IP options, right after the structure.
  */
 #include <winsock2.h>
 #include <windows.h>
@@ -32,6 +32,7 @@ int main(void)
     FIELD(ICMP_ECHO_REPLY, Reserved);
     FIELD(ICMP_ECHO_REPLY, Data);
     FIELD(ICMP_ECHO_REPLY, Options);
+    printf("ICMP_ECHO_REPLY_WITH_DATA.Options %zu\n", offsetof(ICMP_ECHO_REPLY, Options));
     printf("ICMP_ECHO_REPLY_WITH_DATA.Data %zu\n", sizeof(ICMP_ECHO_REPLY));
     SIZE(IPV6_ADDRESS_EX);
     FIELD(IPV6_ADDRESS_EX, sin6_port);
