@@ -946,6 +946,26 @@ int echo_wait(echo_handle *handle, const struct timespec *until, const sigset_t 
     return S_process(handle, (p.revents & POLLIN) != 0, (p.revents & POLLERR) != 0);
 }
 
+int echo_wait_for(echo_handle *handle, echo_finished *finished, void *context,
+                  const struct timespec *until, const sigset_t *sigmask)
+{
+    for (;;) {
+        if (finished(context))
+            return 1;
+        if (until == NULL && handle->pending == 0)
+            return 0; /* nothing left that could finish it */
+        if (until != NULL) {
+            struct timespec now;
+            clock_gettime(CLOCK_MONOTONIC, &now);
+            if (!timespec_before(&now, until))
+                return 0;
+        }
+        int result = echo_wait(handle, until, sigmask);
+        if (result < 0)
+            return result;
+    }
+}
+
 struct sync_wait {
     bool done;
     struct echo_outcome *outcome;
@@ -958,23 +978,28 @@ static void S_sync_done(void *context, const struct echo_outcome *outcome)
     wait->done = true;
 }
 
+static bool S_sync_finished(void *context)
+{
+    return ((const struct sync_wait *)context)->done;
+}
+
 int echo_send(echo_handle *handle, const struct echo_request *request, struct echo_outcome *outcome)
 {
     struct sync_wait wait = {false, outcome};
     int result = echo_start(handle, request, S_sync_done, &wait);
     if (result != ECHO_OK)
         return result;
-    while (!wait.done) {
-        result = echo_wait(handle, NULL, NULL);
-        if (result < 0 && result != ECHO_ERR_INTERRUPTED) {
-            /* The slot points at this stack frame: take it back before returning. */
-            for (size_t i = 0; i < handle->slot_count; i++)
-                if (handle->slots[i].used && handle->slots[i].context == &wait) {
-                    handle->slots[i].used = false;
-                    handle->pending--;
-                }
-            return result;
-        }
+    do
+        result = echo_wait_for(handle, S_sync_finished, &wait, NULL, NULL);
+    while (result == ECHO_ERR_INTERRUPTED);
+    if (result < 0) {
+        /* The slot points at this stack frame: take it back before returning. */
+        for (size_t i = 0; i < handle->slot_count; i++)
+            if (handle->slots[i].used && handle->slots[i].context == &wait) {
+                handle->slots[i].used = false;
+                handle->pending--;
+            }
+        return result;
     }
     return ECHO_OK;
 }

@@ -178,13 +178,20 @@ static void S_local_outcome(struct request *request, uint32_t status)
     request->done = true;
 }
 
+static bool S_engine_finished(void *context)
+{
+    return ((const struct request *)context)->done;
+}
+
+/* Waits in this thread for the request's outcome; an engine failure ends it locally. */
 static void S_drive(struct request *request)
 {
-    while (!request->done) {
-        int result = echo_wait(request->engine, NULL, NULL);
-        if (result < 0 && result != ECHO_ERR_INTERRUPTED)
-            S_local_outcome(request, IP_GENERAL_FAILURE);
-    }
+    int result;
+    do
+        result = echo_wait_for(request->engine, S_engine_finished, request, NULL, NULL);
+    while (result == ECHO_ERR_INTERRUPTED);
+    if (!request->done)
+        S_local_outcome(request, IP_GENERAL_FAILURE);
 }
 
 /*

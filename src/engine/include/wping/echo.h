@@ -175,6 +175,20 @@ int echo_process(echo_handle *handle);
  */
 int echo_wait(echo_handle *handle, const struct timespec *until, const sigset_t *sigmask);
 
+/* Tells echo_wait_for whether what the caller waits for has happened. */
+typedef bool echo_finished(void *context);
+
+/*
+ * The synchronous wait: runs echo_wait, and so the callbacks, until `finished(context)` is
+ * true (asked before every wait, so a callback that sets what it reads ends the wait) or
+ * `until` (CLOCK_MONOTONIC; NULL: no limit) has passed. `sigmask` is as for echo_wait.
+ * Returns 1 when finished; 0 when `until` passed first (without `until`: when no request is
+ * left outstanding); ECHO_ERR_INTERRUPTED when a signal arrived (handle it, then call again
+ * to resume); or another negative enum echo_error.
+ */
+int echo_wait_for(echo_handle *handle, echo_finished *finished, void *context,
+                  const struct timespec *until, const sigset_t *sigmask);
+
 /* Packets that answer no outstanding request, reported so that callers can count them. */
 enum echo_notice_kind {
     ECHO_NOTICE_DUPLICATE, /* another echo reply for a request that already had one */
