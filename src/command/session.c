@@ -52,7 +52,10 @@ struct session {
     size_t ip_options_len;
     unsigned char *payload;
 
-    echo_handle *handle; /* NULL: the -S address is not local, every send fails */
+    /* -S names no address of this host: ping.exe goes on and fails every request ("PING:
+     * transmit failed."), so the run has no engine handle and sends nothing. */
+    bool source_not_local;
+    echo_handle *handle; /* open unless source_not_local */
     struct format *format;
     struct format_stats stats;
     sigset_t caught;                 /* the signals we catch: SIGINT, SIGQUIT, SIGTERM, SIGHUP */
@@ -314,8 +317,8 @@ static void S_route_permission_help(const struct session *s, int error)
 }
 
 /* Opens the engine with CAP_NET_RAW effective for just that call, then drops every
- * privilege. Returns 0 (s->handle may stay NULL: the -S address is not local) or -1 after
- * printing why. */
+ * privilege. Returns 0 (with s->source_not_local set when the -S address is not local) or -1
+ * after printing why. */
 static int S_open(struct session *s)
 {
     struct echo_config config;
@@ -347,8 +350,7 @@ static int S_open(struct session *s)
     case ECHO_OK:
         return 0;
     case ECHO_ERR_SOURCE:
-        /* ping.exe goes on and fails every request: "PING: transmit failed." */
-        s->handle = NULL;
+        s->source_not_local = true;
         return 0;
     case ECHO_ERR_PERMISSION:
         if (s->options->route_kind != WPING_ROUTE_NONE && S_may_open_plain(s)) {
@@ -459,35 +461,55 @@ static bool S_deadline_passed(struct session *s)
     return true;
 }
 
+static bool S_stopped(void *context)
+{
+    return ((const struct session *)context)->stop != SESSION_RUNNING;
+}
+
+static bool S_outcome_or_stop(void *context)
+{
+    const struct session *s = context;
+
+    return s->done || s->stop != SESSION_RUNNING;
+}
+
+/* Sleeps until `until` without an engine (the -S address is not local): only signals come. */
+static void S_sleep_without_engine(struct session *s, const struct timespec *until)
+{
+    struct timespec now;
+
+    while (s->stop == SESSION_RUNNING && !S_deadline_passed(s)) {
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if (!timespec_before(&now, until))
+            return;
+        struct timespec left = timespec_left(until, &now);
+
+        if (ppoll(NULL, 0, &left, &s->wait_mask) < 0 && errno == EINTR)
+            S_signals(s);
+    }
+}
+
 /* Waits until `until` (CLOCK_MONOTONIC) or the deadline, whichever is first, handling stray
  * packets and signals meanwhile. */
 static void S_sleep_until(struct session *s, const struct timespec *wanted)
 {
     const struct timespec *until = wanted;
-    struct timespec now;
 
     if (s->has_deadline && timespec_before(&s->deadline, wanted))
         until = &s->deadline;
-    while (s->stop == SESSION_RUNNING) {
-        int result;
+    if (s->source_not_local) {
+        S_sleep_without_engine(s, until);
+        return;
+    }
+    while (s->stop == SESSION_RUNNING && !S_deadline_passed(s)) {
+        int result = echo_wait_for(s->handle, S_stopped, s, until, &s->wait_mask);
 
-        if (S_deadline_passed(s))
-            return;
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        if (!timespec_before(&now, until))
-            return;
-        if (s->handle != NULL) {
-            result = echo_wait(s->handle, until, &s->wait_mask);
-            if (result == ECHO_ERR_INTERRUPTED)
-                S_signals(s);
-            else if (result < 0)
-                S_engine_failed(s, result);
-        } else {
-            struct timespec left = timespec_left(until, &now);
-
-            if (ppoll(NULL, 0, &left, &s->wait_mask) < 0 && errno == EINTR)
-                S_signals(s);
-        }
+        if (result == ECHO_ERR_INTERRUPTED)
+            S_signals(s);
+        else if (result < 0)
+            S_engine_failed(s, result);
+        else
+            return; /* `until` passed, or the run stopped */
     }
 }
 
@@ -511,14 +533,14 @@ static void S_send(struct session *s, const struct echo_request *request)
     int result;
 
     s->done = false;
-    if (s->handle == NULL) {
+    if (s->source_not_local) {
         S_local_failure(s, request, EADDRNOTAVAIL);
         return;
     }
     result = echo_start(s->handle, request, S_on_outcome, s);
     if (result == ECHO_ERR_DESTINATION) {
-        S_local_failure(s, request,
-                        EINVAL); /* the unspecified address: ping.exe's transmit failure */
+        /* The unspecified address: ping.exe's transmit failure. */
+        S_local_failure(s, request, EINVAL);
         return;
     }
     if (result == ECHO_ERR_SYSTEM && errno == EPERM && s->options->route_kind != WPING_ROUTE_NONE) {
@@ -535,7 +557,8 @@ static void S_send(struct session *s, const struct echo_request *request)
         return;
     }
     while (!s->done && s->stop == SESSION_RUNNING && !S_deadline_passed(s)) {
-        result = echo_wait(s->handle, s->has_deadline ? &s->deadline : NULL, &s->wait_mask);
+        result = echo_wait_for(s->handle, S_outcome_or_stop, s,
+                               s->has_deadline ? &s->deadline : NULL, &s->wait_mask);
         if (result == ECHO_ERR_INTERRUPTED)
             S_signals(s);
         else if (result < 0)
@@ -726,7 +749,7 @@ int session_run(const struct wping_options *options)
 
     if (S_open(&s) != 0)
         goto out;
-    if (s.handle != NULL && options->mode == WPING_MODE_PING)
+    if (!s.source_not_local && options->mode == WPING_MODE_PING)
         echo_set_notice_callback(s.handle, S_on_notice, &s);
     if (S_catch_signals(&s) != 0) {
         diag_error(s.json, DIAG_SYSTEM, "wping: cannot catch signals: %s", strerror(errno));
@@ -745,8 +768,8 @@ int session_run(const struct wping_options *options)
     target.interval_ms = options->interval_ms;
     target.count = S_unbounded(options) ? 0 : options->count;
     target.deadline_ms = options->deadline_ms;
-    target.has_socket = s.handle != NULL;
-    target.socket = s.handle != NULL ? echo_socket_kind(s.handle) : ECHO_SOCKET_AUTO;
+    target.has_socket = !s.source_not_local;
+    target.socket = s.source_not_local ? ECHO_SOCKET_AUTO : echo_socket_kind(s.handle);
     clock_gettime(CLOCK_REALTIME, &target.started);
     if (options->mode != WPING_MODE_PING) {
         status = S_path(&s, &target);
