@@ -60,6 +60,11 @@ static void S_on_outcome(void *context, const struct echo_outcome *outcome)
     m->done = true;
 }
 
+static bool S_probe_done(void *context)
+{
+    return ((const struct mtu_search *)context)->done;
+}
+
 /* The MTU of the interface named `name` for `family`: IPv6 has its own per interface. */
 static size_t S_interface_mtu_named(int family, const char *name)
 {
@@ -147,7 +152,7 @@ static int S_probe(struct mtu_search *m, size_t size)
 
     m->probes++;
     memset(&m->outcome, 0, sizeof(m->outcome));
-    if (run->handle == NULL) {
+    if (run->source_not_local) {
         m->outcome.status = ECHO_GENERAL_FAILURE;
         m->outcome.send_errno = EADDRNOTAVAIL;
         return 0;
@@ -164,8 +169,8 @@ static int S_probe(struct mtu_search *m, size_t size)
     request.timeout_ms = run->options->timeout_ms;
     m->done = false;
     result = echo_start(run->handle, &request, S_on_outcome, m);
-    while (result >= 0 && !m->done)
-        result = echo_wait(run->handle, NULL, run->wait_mask);
+    if (result >= 0)
+        result = echo_wait_for(run->handle, S_probe_done, m, NULL, run->wait_mask);
     if (result >= 0)
         return 0;
     if (result != ECHO_ERR_INTERRUPTED)

@@ -18,7 +18,8 @@
 /* What the session prepared for a path mode. */
 struct path_run {
     const struct wping_options *options;
-    echo_handle *handle; /* NULL: the -S address is not local, every probe fails */
+    bool source_not_local; /* the -S address is not local: no handle, every probe fails */
+    echo_handle *handle;   /* open unless source_not_local */
     const struct sockaddr_storage *target;
     socklen_t target_len;
     const struct sockaddr_storage *source; /* the -S address, or NULL */

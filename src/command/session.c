@@ -695,6 +695,7 @@ static int S_path(struct session *s, const struct format_target *target)
 {
     struct path_run run = {
         .options = s->options,
+        .source_not_local = s->source_not_local,
         .handle = s->handle,
         .target = &s->target,
         .target_len = s->target_len,

@@ -81,7 +81,7 @@ static int S_start(struct trace *t, unsigned first, unsigned last, int index)
 
         probe->trace = t;
         probe->started = true;
-        if (run->handle == NULL) {
+        if (run->source_not_local) {
             S_fail_locally(probe);
             continue;
         }
