@@ -9,7 +9,7 @@ _wping_long_options='--forever --resolve --count= --size= --dont-fragment --ttl=
     --record-route= --ip-timestamp= --loose-route= --strict-route= --timeout=
     --reverse-route --source= --compartment= --interface= --provider --ipv4 --ipv6
     --help --version --format= --json --timestamp --quiet --interval= --deadline= --require=
-    --max-loss= --mtu --traceroute --max-hops='
+    --max-loss= --mtu --traceroute --max-hops= --targets= --pace= --targets-required='
 
 # Interface and VRF names for -c, one per line: the network namespace's /sys/class/net.
 _wping_interfaces() {
@@ -77,8 +77,25 @@ _wping_values() {
     --require) compgen -W 'any all 1 2 3' -- "$cur" ;;
     --max-loss) compgen -W '0 1 5 10 25 50' -- "$cur" ;;
     --max-hops) compgen -W '5 10 15 30 64' -- "$cur" ;;
+    --targets) _wping_target_list "$cur" ;;
+    --pace) compgen -W '0 0.1 1 10' -- "$cur" ;;
+    --targets-required) compgen -W '1 2 10 100' -- "$cur" ;;
     *) return 1 ;;
     esac
+    return 0
+}
+
+# A --targets value that starts with CUR: @- and @FILE names, or the hosts after the last
+# comma of a list typed so far.
+_wping_target_list() {
+    local cur=$1 head=''
+    if [[ $cur == @* ]]; then
+        printf '%s\n' '@-'
+        compgen -f -- "${cur#@}" | sed 's/^/@/'
+        return 0
+    fi
+    [[ $cur == *,* ]] && head=${cur%,*},
+    _wping_hosts "${cur##*,}" | sed "s/^/$head/"
     return 0
 }
 

@@ -79,3 +79,6 @@ complete -c wping -l max-loss -x -a '0 1 5 10 25 50' -d 'Exit status 1 above thi
 complete -c wping -l mtu -d 'Find the path MTU with Don'"'"'t Fragment probes'
 complete -c wping -l traceroute -d 'Trace the route as tracert.exe does'
 complete -c wping -l max-hops -x -a '5 10 15 30 64' -d 'Maximum number of hops with --traceroute'
+complete -c wping -l targets -x -a '(__fish_print_hostnames) @-' -d 'Ping many hosts at once: host,host,... or @FILE or @-'
+complete -c wping -l pace -x -a '0 0.1 1 10' -d 'Least milliseconds between any two sends'
+complete -c wping -l targets-required -x -a '1 2 10 100' -d 'Targets that must pass for exit status 0'

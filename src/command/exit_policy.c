@@ -25,3 +25,13 @@ int exit_policy_status(const struct exit_policy *policy, uint64_t sent, uint64_t
         met = false;
     return met ? EXIT_STATUS_REPLY : EXIT_STATUS_NO_REPLY;
 }
+
+int exit_policy_targets(uint64_t targets, uint64_t resolved, uint64_t passed, bool has_required,
+                        uint32_t required)
+{
+    if (resolved == 0 && targets > 0)
+        return EXIT_STATUS_ERROR;
+    if (has_required)
+        return passed >= required ? EXIT_STATUS_REPLY : EXIT_STATUS_NO_REPLY;
+    return passed >= targets ? EXIT_STATUS_REPLY : EXIT_STATUS_NO_REPLY;
+}

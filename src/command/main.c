@@ -21,6 +21,10 @@
  *       text.c) or JSON Lines (json.c) on stdout, and into the statistics tally (stats.c,
  *       histogram.c); diagnostics go to stderr, as JSON objects in JSON mode (diag.c, diag.h).
  *
+ * - With --targets, targets_run() (targets.c, targets.h) runs them all at once instead: the
+ *   list (target_list.c), one engine handle per family, a heap of targets by their next
+ *   send, --pace between any two sends; events tagged with their target.
+ *
  * - The exit status comes from the tally and the exit policy (--require, --max-loss):
  *   exit_policy.c, exit_status.h. A failure to write stdout, however late, makes it 2.
  */
@@ -35,6 +39,7 @@
 #include "options.h"
 #include "privilege.h"
 #include "session.h"
+#include "targets.h"
 
 /* Occupies a closed standard descriptor, so that the ICMP socket cannot become "stdout".
  * The directions are backwards on purpose: `wping >&-` must still fail to write. */
@@ -66,7 +71,7 @@ int main(int argc, char **argv)
     wping_options_init(&options);
     switch (wping_parse(argc, argv, &options, &error)) {
     case WPING_PARSE_OK:
-        status = session_run(&options);
+        status = options.targets != NULL ? targets_run(&options) : session_run(&options);
         break;
     case WPING_PARSE_HELP:
         fputs(wping_usage(), stdout);

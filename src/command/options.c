@@ -31,6 +31,9 @@ enum {
     OPT_MTU,
     OPT_TRACEROUTE,
     OPT_MAX_HOPS,
+    OPT_TARGETS,
+    OPT_PACE,
+    OPT_TARGETS_REQUIRED,
 };
 
 /*
@@ -72,6 +75,9 @@ static const struct option S_long_options[] = {
     {"mtu", no_argument, NULL, OPT_MTU},
     {"traceroute", no_argument, NULL, OPT_TRACEROUTE},
     {"max-hops", required_argument, NULL, OPT_MAX_HOPS},
+    {"targets", required_argument, NULL, OPT_TARGETS},
+    {"pace", required_argument, NULL, OPT_PACE},
+    {"targets-required", required_argument, NULL, OPT_TARGETS_REQUIRED},
     {NULL, 0, NULL, 0},
 };
 
@@ -91,6 +97,7 @@ static const struct number_rule S_number_rules[] = {
     {'w', 1, UINT32_MAX},
     {OPT_INTERVAL, 0, UINT32_MAX},
     {OPT_MAX_HOPS, 1, WPING_MAX_HOPS},
+    {OPT_TARGETS_REQUIRED, 0, UINT32_MAX},
 };
 
 /* An option as the user typed it: "-f", "/f" or "--dont-fragment" (or an abbreviation). */
@@ -122,6 +129,8 @@ struct parser {
     struct spelling sized;         /* the first of -f and -l, which --mtu sets itself */
     struct spelling mode;          /* --mtu or --traceroute */
     struct spelling max_hops;      /* --max-hops */
+    struct spelling not_with_targets; /* first of -a -r -s -j -k, which --targets excludes */
+    struct spelling targets_only;     /* first of --pace, --targets-required */
 };
 
 static void S_fail(struct parser *p, bool usage_after, const char *format, ...)
@@ -257,6 +266,53 @@ static void S_take_plain(struct parser *p, const char *arg)
     }
 }
 
+static void S_remember_first(struct spelling *slot, const struct spelling *name)
+{
+    if (slot->text[0] == '\0')
+        *slot = *name;
+}
+
+/* The long-only options of many-target runs. Returns false with the error set. */
+static bool S_parse_targets_option(struct parser *p, int key, const struct spelling *name,
+                                   const char *value)
+{
+    struct wping_options *o = p->options;
+    uint32_t number = 0;
+    uint64_t milli = 0;
+
+    switch (key) {
+    case OPT_TARGETS:
+        if (value[0] == '\0') {
+            S_fail(p, false, "Bad value for option %s, a list of hosts, @FILE or @- is required.",
+                   name->text);
+            return false;
+        }
+        o->targets = value;
+        return true;
+    case OPT_PACE:
+        /* milliseconds with up to three decimals: microseconds */
+        if (!S_parse_milli(value, (uint64_t)UINT32_MAX * 1000, &milli)) {
+            S_fail(p, false,
+                   "Bad value for option %s, valid range is from 0 to 4294967295 milliseconds "
+                   "(up to 3 decimals).",
+                   name->text);
+            return false;
+        }
+        o->pace_us = milli;
+        S_remember_first(&p->targets_only, name);
+        return true;
+    case OPT_TARGETS_REQUIRED:
+        if (!S_take_number(p, key, name, value, &number))
+            return false;
+        o->has_targets_required = true;
+        o->targets_required = number;
+        S_remember_first(&p->targets_only, name);
+        return true;
+    default:
+        return false;
+    }
+}
+
 /* The long-only options for output and scripting. Returns false with the error set. */
 static bool S_parse_scripting_option(struct parser *p, int key, const struct spelling *name,
                                      const char *value)
@@ -347,7 +403,7 @@ static bool S_parse_scripting_option(struct parser *p, int key, const struct spe
         o->policy.max_loss_milli = (uint32_t)milli;
         return true;
     default:
-        return false;
+        return S_parse_targets_option(p, key, name, value);
     }
 }
 
@@ -364,6 +420,7 @@ static bool S_parse_option(struct parser *p, int key, const struct spelling *nam
         return true;
     case 'a':
         o->resolve_names = true;
+        S_remember_first(&p->not_with_targets, name);
         return true;
     case 'n':
         if (!S_take_number(p, key, name, value, &number))
@@ -401,12 +458,14 @@ static bool S_parse_option(struct parser *p, int key, const struct spelling *nam
             return false;
         o->record_route = number;
         S_remember_ipv4_only(p, name);
+        S_remember_first(&p->not_with_targets, name);
         return true;
     case 's':
         if (!S_take_number(p, key, name, value, &number))
             return false;
         o->timestamp = number;
         S_remember_ipv4_only(p, name);
+        S_remember_first(&p->not_with_targets, name);
         return true;
     case 'j':
     case 'k': {
@@ -423,6 +482,7 @@ static bool S_parse_option(struct parser *p, int key, const struct spelling *nam
         p->route_seen = true;
         p->route = *name;
         S_remember_ipv4_only(p, name);
+        S_remember_first(&p->not_with_targets, name);
         S_take_plain(p, value); /* the first host of the list */
         return true;
     }
@@ -519,6 +579,8 @@ static bool S_settle_target(struct parser *p)
             S_fail(p, false, "Bad parameter %.200s.", p->second_plain);
             return false;
         }
+        if (o->targets != NULL && p->first_plain == NULL)
+            return true; /* --targets alone names them all */
         if (p->first_plain == NULL || p->first_plain[0] == '\0') {
             S_fail(p, false, "IP address must be specified.");
             return false;
@@ -553,6 +615,24 @@ static bool S_settle_target(struct parser *p)
     return true;
 }
 
+/* The options that go only with --targets, and those that do not go with it. */
+static bool S_settle_targets(struct parser *p)
+{
+    if (p->options->targets == NULL && p->targets_only.text[0] != '\0') {
+        S_fail(p, false, "The option %s needs --targets.", p->targets_only.text);
+        return false;
+    }
+    if (p->options->targets != NULL && p->mode.text[0] != '\0') {
+        S_fail(p, false, "The option %s cannot be used with --targets.", p->mode.text);
+        return false;
+    }
+    if (p->options->targets != NULL && p->not_with_targets.text[0] != '\0') {
+        S_fail(p, false, "The option %s cannot be used with --targets.", p->not_with_targets.text);
+        return false;
+    }
+    return true;
+}
+
 /* docs/design.md, Address family: decide the family the command line fixes, and report
  * contradictions. */
 static bool S_settle_family(struct parser *p)
@@ -560,7 +640,8 @@ static bool S_settle_family(struct parser *p)
     struct wping_options *o = p->options;
     int forced = o->family == WPING_FAMILY_4 ? 4 : o->family == WPING_FAMILY_6 ? 6 : 0;
     int source = o->source != NULL ? S_literal_family(o->source) : 0;
-    int target = S_literal_family(o->target);
+    /* with --targets each target of the list has its own family, the positional one too */
+    int target = o->targets != NULL ? 0 : S_literal_family(o->target);
 
     if (forced != 0 && source != 0 && source != forced) {
         S_fail(p, false, "The source address %.100s is not an IPv%d address.", o->source, forced);
@@ -670,7 +751,7 @@ static enum wping_parse_result S_parse_arguments(struct parser *p)
     for (int i = optind; i < p->argc; i++)
         S_take_plain(p, p->argv[i]);
 
-    if (!S_settle_mode(p) || !S_settle_target(p) || !S_settle_family(p))
+    if (!S_settle_mode(p) || !S_settle_targets(p) || !S_settle_target(p) || !S_settle_family(p))
         return WPING_PARSE_ERROR;
     return WPING_PARSE_OK;
 }
@@ -690,6 +771,7 @@ void wping_options_init(struct wping_options *options)
         .interval_ms = 1000,
         .mode = WPING_MODE_PING,
         .max_hops = WPING_DEFAULT_MAX_HOPS,
+        .pace_us = 1000,
     };
 }
 
@@ -840,6 +922,16 @@ static const char S_usage_text[] =
     "                        per hop; -a names the hops.\n"
     "    --max-hops=N        Maximum number of hops to search for the target with\n"
     "                        --traceroute, 1 to 255, default 30.\n"
+    "\n"
+    "Many targets at once (wping's own):\n"
+    "    --targets=LIST      Ping every host of LIST at once: host,host,...,\n"
+    "                        @FILE (one a line, # comments) or @- (stdin); any\n"
+    "                        target_name is added first. -n, -w, --interval and\n"
+    "                        --require apply to each target.\n"
+    "    --pace=ms           Least time between any two sends, default 1; below 1\n"
+    "                        (0: no pacing) needs CAP_NET_RAW or root.\n"
+    "    --targets-required=N  Exit status 0 when at least N targets pass\n"
+    "                        (default: all of them).\n"
     "\n";
 
 const char *wping_usage(void)

@@ -45,6 +45,10 @@ enum wping_output {
 /* The TTL (IPv6: hop limit) of requests without -i: ping.exe's 128, not Linux's 64. */
 #define WPING_DEFAULT_TTL 128
 
+/* The least --pace, in microseconds, for a process without CAP_NET_RAW: one send a millisecond
+ * (fping's floor for other users). */
+#define WPING_MIN_USER_PACE_US 1000
+
 /* The least --interval for a process without CAP_NET_RAW (root, set-user-ID root or the file
  * capability): as in iputils, faster sending is for privileged users. */
 #define WPING_MIN_USER_INTERVAL_MS 2
@@ -90,6 +94,11 @@ struct wping_options {
     /* The path: --mtu and --traceroute (mtu.c, trace.c). */
     enum wping_mode mode;
     uint32_t max_hops; /* --max-hops, 1..255, default 30 (--traceroute only) */
+    /* Many targets (DESIGN C15, C16). */
+    const char *targets; /* --targets LIST as typed (a comma list, @FILE or @-); NULL = none */
+    uint64_t pace_us;    /* --pace, least gap between two sends of the run; default 1 ms */
+    bool has_targets_required; /* --targets-required given */
+    uint32_t targets_required; /* targets that must pass for exit status 0 */
 };
 
 enum wping_parse_result {
@@ -110,10 +119,13 @@ struct wping_parse_error {
 void wping_options_init(struct wping_options *options);
 
 /*
- * Parses argv. Does not exit, does not print, does not resolve names. Family conflicts that
+ * Parses argv. Does not exit, does not print, does not resolve names, does not read the
+ * --targets list (target_list.h does). Family conflicts that
  * the command line alone reveals (-f with -6, -R with -4, a literal target or -S address of
  * the other family) are reported here. The first problem in command-line order wins; then the
- * target (none, a second one, the -j/-k list), then family conflicts. argv keeps its order, but
+ * target (none, a second one, the -j/-k list; with --targets the positional target may be
+ * left out and fixes no family), then family conflicts. --pace and --targets-required need
+ * --targets; -a, -r, -s, -j and -k cannot be combined with it. argv keeps its order, but
  * its strings must be writable: a `/x` argument is rewritten to `-x` while getopt reads it and
  * restored before returning. The strings in options point into argv. -S must be a numeric
  * address; -c a name of 1..15 characters. Uses getopt's global state: not thread-safe.

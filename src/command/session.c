@@ -384,7 +384,7 @@ static void S_on_notice(void *context, const struct echo_notice *notice)
 {
     struct session *s = context;
     uint64_t request = notice->has_request && s->stats.sent > 0 ? notice->tag : 0;
-    struct format_notice event = {notice, request, {0, 0}};
+    struct format_notice event = {notice, request, {0, 0}, NULL};
 
     clock_gettime(CLOCK_REALTIME, &event.received_at);
     format_stats_notice(&s->stats, notice);
@@ -402,7 +402,7 @@ static int S_status(const struct session *s)
 static void S_signals(struct session *s)
 {
     if (S_got_quit) {
-        struct format_end end = {false, FORMAT_REASON_SIGQUIT, S_status(s)};
+        struct format_end end = {false, FORMAT_REASON_SIGQUIT, S_status(s), NULL};
 
         S_got_quit = 0;
         if (s->stop == SESSION_RUNNING && (format_statistics(s->format, &s->stats, &end) != 0 ||
@@ -569,7 +569,7 @@ static void S_send(struct session *s, const struct echo_request *request)
 static void S_report(struct session *s)
 {
     struct echo_ipopt_route route, timestamp;
-    struct format_reply reply = {&s->outcome, NULL, NULL, s->outcome.tag, {0, 0}};
+    struct format_reply reply = {&s->outcome, NULL, NULL, s->outcome.tag, {0, 0}, NULL};
 
     clock_gettime(CLOCK_REALTIME, &reply.known_at);
     if (s->options->record_route > 0 &&
@@ -664,7 +664,7 @@ static int S_catch_signals(struct session *s)
 /* The end of the run: statistics, the interruption, the exit status. */
 static int S_finish(struct session *s)
 {
-    struct format_end end = {true, FORMAT_REASON_COMPLETED, S_status(s)};
+    struct format_end end = {true, FORMAT_REASON_COMPLETED, S_status(s), NULL};
     int failed = 0;
 
     if (s->stop == SESSION_STOP_ERROR)

@@ -21,6 +21,18 @@
 
 #include "stats.h"
 
+/*
+ * In a many-target run (--targets, DESIGN C15), the target an event belongs to; events of a
+ * one-target run carry NULL and print as they always have. Text prefixes each per-request
+ * line with "[typed] "; JSON adds "target" and "index" to every object.
+ */
+struct format_member {
+    const char *typed;   /* the target as typed */
+    uint64_t index;      /* 0-based place in the list */
+    int family;          /* AF_INET or AF_INET6; AF_UNSPEC when the name did not resolve */
+    const char *address; /* the numeric address pinged; NULL when the name did not resolve */
+};
+
 /* What the header (and the JSON start object) announces. Strings are numeric addresses
  * unless said otherwise. */
 struct format_target {
@@ -40,6 +52,9 @@ struct format_target {
     bool has_socket;              /* false: the -S address is not local, no socket was opened */
     enum echo_socket_kind socket; /* ECHO_SOCKET_DGRAM or ECHO_SOCKET_RAW when has_socket */
     struct timespec started;      /* CLOCK_REALTIME when the run started */
+    /* Many targets: which one (its address NULL: it did not resolve, begin reports that in
+     * its place); NULL in a one-target run. */
+    const struct format_member *member;
 };
 
 /* One request's outcome with what is needed to show it. */
@@ -49,6 +64,7 @@ struct format_reply {
     const struct echo_ipopt_route *timestamp; /* decoded timestamp option (-s), or NULL */
     uint64_t request;                         /* 1-based number of the request */
     struct timespec known_at;                 /* CLOCK_REALTIME when the outcome came */
+    const struct format_member *member;       /* many targets: whose; else NULL */
 };
 
 /* One engine notice with what is needed to show it. */
@@ -56,6 +72,7 @@ struct format_notice {
     const struct echo_notice *notice;
     uint64_t request;            /* 1-based number of the request it answers; 0 when unknown */
     struct timespec received_at; /* CLOCK_REALTIME when it was read */
+    const struct format_member *member; /* many targets: whose, NULL when unknown or one target */
 };
 
 enum format_interrupt {
@@ -77,7 +94,20 @@ enum format_reason {
 struct format_end {
     bool final; /* false for interim statistics (Control-Break) */
     enum format_reason reason;
-    int exit_status; /* what the run returns, or would return if it ended now */
+    int exit_status; /* what the run returns (many targets: what this target's own policy
+                        says), or would return if it ended now */
+    const struct format_member *member; /* many targets: whose statistics; else NULL */
+};
+
+/* The end of a many-target run: how many targets passed (DESIGN C16). */
+struct format_run {
+    bool final; /* false after interim statistics (Control-Break) */
+    enum format_reason reason;
+    uint64_t targets;       /* in the list */
+    uint64_t passed;        /* met their exit policy */
+    uint64_t unresolved;    /* names that did not resolve (failed, never pinged) */
+    uint64_t sent, replies; /* over every target; replies are echo replies, corrupt included */
+    int exit_status;        /* of the run */
 };
 
 struct format;
@@ -96,6 +126,8 @@ struct format_ops {
                       const struct format_end *end);
     /* After the final statistics of an interrupted run, or after interim statistics. */
     int (*interrupt)(struct format *self, enum format_interrupt kind);
+    /* Many targets: after every target's statistics, before any interruption. */
+    int (*run)(struct format *self, const struct format_run *run);
     void (*free)(struct format *self);
 };
 
@@ -144,6 +176,11 @@ static inline int format_statistics(struct format *format, const struct format_s
 static inline int format_interrupt(struct format *format, enum format_interrupt kind)
 {
     return format->ops->interrupt(format, kind);
+}
+
+static inline int format_run_end(struct format *format, const struct format_run *run)
+{
+    return format->ops->run(format, run);
 }
 
 /* Frees a formatter; NULL is a no-op. */

@@ -17,6 +17,8 @@
 
 /* The "schema_version" of the start object; raised when a field changes meaning or goes. */
 #define JSON_SCHEMA_VERSION 1
+/* The most of a target's name an "unresolved" message repeats. */
+#define TARGET_MESSAGE_NAME 255
 
 struct json {
     struct format base; /* first, so that a struct format * is a struct json * */
@@ -234,6 +236,21 @@ static void S_ip_timestamps(struct format_line *b, const struct echo_ipopt_route
     format_line_raw(b, "}", 1);
 }
 
+/* Many targets: "target" (as typed) and "index", right after the type. */
+static void S_member(struct json_buf *b, const struct format_member *member)
+{
+    if (member == NULL)
+        return;
+    S_text(b, "target", member->typed);
+    S_uint(b, "index", member->index);
+}
+
+/* The family an event's statuses are named for. */
+static int S_family(const struct json *json, const struct format_member *member)
+{
+    return member != NULL ? member->family : json->family;
+}
+
 /* Ends the object and writes the line, flushed. */
 static int S_emit(FILE *out, struct format_line *b)
 {
@@ -246,11 +263,27 @@ static int S_begin(struct format *self, const struct format_target *target)
     struct json *json = (struct json *)self;
     struct format_line *b = &json->buf;
 
-    json->family = target->family;
+    if (target->member != NULL && target->member->address == NULL) {
+        /* Many targets: a name that did not resolve, reported in its place. */
+        char message[TARGET_MESSAGE_NAME + 96];
+
+        S_open(b, "unresolved");
+        S_member(b, target->member);
+        S_time(b, "timestamp", &target->started);
+        snprintf(message, sizeof(message),
+                 "Ping request could not find host %.*s. Please check the name and try again.",
+                 TARGET_MESSAGE_NAME, target->member->typed);
+        S_text(b, "message", message);
+        return S_emit(json->out, b);
+    }
+    if (target->member == NULL)
+        json->family = target->family;
     S_open(b, "start");
     S_uint(b, "schema_version", JSON_SCHEMA_VERSION);
     S_time(b, "timestamp", &target->started);
     S_text(b, "target", target->typed);
+    if (target->member != NULL)
+        S_uint(b, "index", target->member->index);
     S_text(b, "name", target->name);
     S_text(b, "address", target->address);
     S_uint(b, "family", target->family == AF_INET6 ? 6 : 4);
@@ -304,14 +337,16 @@ static int S_outcome(struct format *self, const struct format_reply *reply)
     enum format_class class = format_classify(outcome);
     char line[NI_MAXHOST + 128];
     const char *name;
+    int family = S_family(json, reply->member);
 
     S_open(b, S_outcome_type(reply));
+    S_member(b, reply->member);
     S_uint(b, "seq", reply->request);
     S_uint(b, "icmp_seq", outcome->sequence);
     S_time(b, "timestamp", &outcome->sent_at);
     S_uint(b, "status", outcome->status);
-    S_text(b, "status_name", echo_status_name(outcome->status, json->family));
-    format_outcome_line(reply, json->family, line, sizeof(line));
+    S_text(b, "status_name", echo_status_name(outcome->status, family));
+    format_outcome_line(reply, family, line, sizeof(line));
     S_text(b, "message", line);
     if (class == FORMAT_CLASS_SUCCESS || class == FORMAT_CLASS_ICMP_ERROR)
         S_address(b, "responder", &outcome->responder);
@@ -356,6 +391,7 @@ static int S_notice(struct format *self, const struct format_notice *event)
     };
 
     S_open(b, types[notice->kind]);
+    S_member(b, event->member);
     if (event->request > 0)
         S_uint(b, "seq", event->request);
     else
@@ -368,7 +404,7 @@ static int S_notice(struct format *self, const struct format_notice *event)
         S_null(b, "status_name");
     } else {
         S_uint(b, "status", ECHO_SUCCESS);
-        S_text(b, "status_name", echo_status_name(ECHO_SUCCESS, json->family));
+        S_text(b, "status_name", echo_status_name(ECHO_SUCCESS, S_family(json, event->member)));
     }
     S_null(b, "message"); /* text mode prints no line for them */
     S_address(b, "responder", &notice->responder);
@@ -413,6 +449,7 @@ static int S_statistics(struct format *self, const struct format_stats *stats,
     format_stats_precise(stats, &precise);
     clock_gettime(CLOCK_REALTIME, &now);
     S_open(b, end->final ? "summary" : "interim");
+    S_member(b, end->member);
     S_time(b, "timestamp", &now);
     S_text(b, "reason", S_reason(end->reason));
     S_uint(b, "sent", stats->sent);
@@ -462,6 +499,27 @@ static int S_interrupt(struct format *self, enum format_interrupt kind)
     return 0;
 }
 
+/* Many targets: {"type":"run_summary"} (or "run_interim" after Control-Break) at the end. */
+static int S_run(struct format *self, const struct format_run *run)
+{
+    struct json *json = (struct json *)self;
+    struct json_buf *b = &json->buf;
+    struct timespec now;
+
+    clock_gettime(CLOCK_REALTIME, &now);
+    S_open(b, run->final ? "run_summary" : "run_interim");
+    S_time(b, "timestamp", &now);
+    S_text(b, "reason", S_reason(run->reason));
+    S_uint(b, "targets", run->targets);
+    S_uint(b, "passed", run->passed);
+    S_uint(b, "failed", run->targets - run->passed);
+    S_uint(b, "unresolved", run->unresolved);
+    S_uint(b, "sent", run->sent);
+    S_uint(b, "replies", run->replies);
+    S_int(b, "exit_status", run->exit_status);
+    return S_emit(json->out, b);
+}
+
 static void S_free(struct format *self)
 {
     struct json *json = (struct json *)self;
@@ -476,6 +534,7 @@ static const struct format_ops S_ops = {
     .notice = S_notice,
     .statistics = S_statistics,
     .interrupt = S_interrupt,
+    .run = S_run,
     .free = S_free,
 };
 

@@ -37,13 +37,26 @@ static int S_begin(struct format *self, const struct format_target *target)
 {
     struct text *text = (struct text *)self;
     char from[NI_MAXHOST + 8] = "";
-    int failed;
+    const struct format_member *member = target->member;
+    int failed = 0;
+
+    if (target->source != NULL)
+        snprintf(from, sizeof(from), " from %s", target->source);
+    if (member != NULL) {
+        /* Many targets: one empty line before the first, then one line each, in order. */
+        if (member->index == 0)
+            failed = S_line(text, "%s", "");
+        if (member->address == NULL)
+            return failed | S_line(text,
+                                   "[%s] Ping request could not find host %s. Please check "
+                                   "the name and try again.",
+                                   member->typed, member->typed);
+        return failed | S_line(text, "[%s] Pinging %s%s with %zu bytes of data:", member->typed,
+                               member->address, from, target->size);
+    }
 
     text->family = target->family;
     snprintf(text->address, sizeof(text->address), "%s", target->address);
-    if (target->source != NULL)
-        snprintf(from, sizeof(from), " from %s", target->source);
-
     failed = S_line(text, "%s", "");
     if (target->name != NULL)
         failed |= S_line(text, "Pinging %s [%s]%s with %zu bytes of data:", target->name,
@@ -101,13 +114,16 @@ static void S_stamp(const struct timespec *at, char *out, size_t size)
 static int S_outcome(struct format *self, const struct format_reply *reply)
 {
     struct text *text = (struct text *)self;
+    const struct format_member *member = reply->member;
     char line[NI_MAXHOST + 128];
     char stamp[64] = "";
     int failed;
 
-    format_outcome_line(reply, text->family, line, sizeof(line));
+    format_outcome_line(reply, member != NULL ? member->family : text->family, line, sizeof(line));
     if (text->flags & FORMAT_TEXT_TIMESTAMP)
         S_stamp(&reply->known_at, stamp, sizeof(stamp));
+    if (member != NULL)
+        return S_line(text, "[%s] %s%s", member->typed, stamp, line);
     failed = S_line(text, "%s%s", stamp, line);
     if (format_classify(reply->outcome) != FORMAT_CLASS_SUCCESS)
         return failed;
@@ -133,12 +149,13 @@ static int S_statistics(struct format *self, const struct format_stats *stats,
     struct format_summary summary;
     int failed;
 
-    (void)end; /* interim and final blocks look the same, whatever the exit status */
+    /* interim and final blocks look the same, whatever the exit status */
     if (stats->sent == 0)
         return 0;
     format_stats_summarize(stats, &summary);
     failed = S_line(text, "%s", "");
-    failed |= S_line(text, "Ping statistics for %s:", text->address);
+    failed |= S_line(text, "Ping statistics for %s:",
+                     end->member != NULL ? end->member->address : text->address);
     failed |= S_line(text,
                      "    Packets: Sent = %" PRIu64 ", Received = %" PRIu64 ", Lost = %" PRIu64
                      " (%u%% loss),",
@@ -167,6 +184,19 @@ static int S_interrupt(struct format *self, enum format_interrupt kind)
     return 0;
 }
 
+/* Many targets: one line after every target's block, in the words of the packets line. */
+static int S_run(struct format *self, const struct format_run *run)
+{
+    struct text *text = (struct text *)self;
+    int failed = S_line(text, "%s", "");
+
+    failed |= S_line(text,
+                     "Targets: Total = %" PRIu64 ", Passed = %" PRIu64 ", Failed = %" PRIu64
+                     " (%" PRIu64 " not found).",
+                     run->targets, run->passed, run->targets - run->passed, run->unresolved);
+    return failed;
+}
+
 static void S_free(struct format *self)
 {
     struct text *text = (struct text *)self;
@@ -181,6 +211,7 @@ static const struct format_ops S_ops = {
     .notice = S_notice,
     .statistics = S_statistics,
     .interrupt = S_interrupt,
+    .run = S_run,
     .free = S_free,
 };
 

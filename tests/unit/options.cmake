@@ -16,3 +16,7 @@ set_tests_properties(unit.test_options_getopt_symbol PROPERTIES LABELS unit
 # The exit-policy decision of --require and --max-loss (src/command/exit_policy.c), a table.
 wping_unit_test(test_exit_policy ${CMAKE_CURRENT_LIST_DIR}/test_exit_policy.c)
 target_link_libraries(test_exit_policy PRIVATE wping_options)
+
+# The --targets list: comma lists, @FILE lines with comments, @- (src/command/target_list.c).
+wping_unit_test(test_target_list ${CMAKE_CURRENT_LIST_DIR}/test_target_list.c)
+target_link_libraries(test_target_list PRIVATE wping_options)

@@ -131,9 +131,52 @@ static void max_loss_agrees_with_the_percentage(void)
             }
 }
 
+/* DESIGN C16: the run's status from how many targets passed their own policy. */
+struct targets_case {
+    const char *what;
+    uint64_t targets, resolved, passed;
+    bool has_required;
+    uint32_t required;
+    int status;
+};
+
+static const struct targets_case targets_cases[] = {
+    {"one target that passed", 1, 1, 1, false, 0, EXIT_STATUS_REPLY},
+    {"one target that failed", 1, 1, 0, false, 0, EXIT_STATUS_NO_REPLY},
+    {"every target passed", 3, 3, 3, false, 0, EXIT_STATUS_REPLY},
+    {"one of three failed", 3, 3, 2, false, 0, EXIT_STATUS_NO_REPLY},
+    {"none of three passed", 3, 3, 0, false, 0, EXIT_STATUS_NO_REPLY},
+    {"an unresolved name fails the run", 3, 2, 2, false, 0, EXIT_STATUS_NO_REPLY},
+    {"no name resolved: nothing pinged, as one target that does not resolve", 3, 0, 0, false, 0,
+     EXIT_STATUS_ERROR},
+    {"no name resolved even with N=0", 2, 0, 0, true, 0, EXIT_STATUS_ERROR},
+    {"N=2: exactly 2 of 3", 3, 3, 2, true, 2, EXIT_STATUS_REPLY},
+    {"N=2: one short", 3, 3, 1, true, 2, EXIT_STATUS_NO_REPLY},
+    {"N=2: more than needed", 3, 3, 3, true, 2, EXIT_STATUS_REPLY},
+    {"N=2 counts an unresolved name as failed", 3, 2, 2, true, 2, EXIT_STATUS_REPLY},
+    {"N=3 with one unresolved can never be met", 3, 2, 2, true, 3, EXIT_STATUS_NO_REPLY},
+    {"N=0: no target needs to pass", 3, 3, 0, true, 0, EXIT_STATUS_REPLY},
+    {"N above the number of targets can never be met", 3, 3, 3, true, 4, EXIT_STATUS_NO_REPLY},
+    {"N=all of them is the default", 10000, 10000, 10000, true, 10000, EXIT_STATUS_REPLY},
+    {"10 000 targets, one failed", 10000, 10000, 9999, false, 0, EXIT_STATUS_NO_REPLY},
+    {"10 000 targets, one failed, N=9999", 10000, 10000, 9999, true, 9999, EXIT_STATUS_REPLY},
+    {"N at its maximum", UINT32_MAX, UINT32_MAX, UINT32_MAX, true, UINT32_MAX, EXIT_STATUS_REPLY},
+};
+
+static void every_case_of_the_targets_table(void)
+{
+    for (size_t i = 0; i < sizeof targets_cases / sizeof targets_cases[0]; i++) {
+        const struct targets_case *c = &targets_cases[i];
+        CHECK_INT(
+            exit_policy_targets(c->targets, c->resolved, c->passed, c->has_required, c->required),
+            c->status, "%s", c->what);
+    }
+}
+
 int main(void)
 {
     RUN(every_case_of_the_table);
+    RUN(every_case_of_the_targets_table);
     RUN(the_zero_policy_is_design_c4);
     RUN(max_loss_agrees_with_the_percentage);
     return harness_result();

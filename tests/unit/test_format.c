@@ -416,7 +416,7 @@ static const char *statistics_of(struct capture *capture, const struct format_st
 {
     struct format_target target = {
         .family = AF_INET, .typed = "198.18.1.2", .address = "198.18.1.2", .size = 32};
-    struct format_end end = {true, FORMAT_REASON_COMPLETED, 0};
+    struct format_end end = {true, FORMAT_REASON_COMPLETED, 0, NULL};
     size_t header;
 
     format_begin(capture->format, &target);
@@ -462,7 +462,7 @@ static void check_text_interrupts_and_notices(void)
 {
     struct capture capture;
     struct echo_notice notice = {0};
-    struct format_notice event = {&notice, 1, {0, 0}};
+    struct format_notice event = {&notice, 1, {0, 0}, NULL};
 
     capture_open(&capture);
     notice.kind = ECHO_NOTICE_DUPLICATE;
@@ -761,7 +761,7 @@ static void check_json_notice_objects(void)
 {
     struct capture capture;
     struct echo_notice notice = {0};
-    struct format_notice event = {&notice, 5, stamp_time};
+    struct format_notice event = {&notice, 5, stamp_time, NULL};
     char got[2048];
     size_t header;
 
@@ -813,7 +813,7 @@ static void check_json_summary_and_interim(void)
 {
     struct capture capture;
     struct format_stats stats = {0};
-    struct format_end end = {true, FORMAT_REASON_SIGINT, 0};
+    struct format_end end = {true, FORMAT_REASON_SIGINT, 0, NULL};
     struct echo_outcome bad = reply_from("198.18.1.2", 3000);
     struct echo_notice notice = {0};
     char got[2048];
@@ -854,7 +854,7 @@ static void check_json_summary_and_interim(void)
     header = strlen(capture_text(&capture));
     CHECK_STR(capture_text(&capture) + header, "", "no line for the interruption itself");
 
-    end = (struct format_end){false, FORMAT_REASON_SIGQUIT, 1};
+    end = (struct format_end){false, FORMAT_REASON_SIGQUIT, 1, NULL};
     format_histogram_free(stats.histogram);
     memset(&stats, 0, sizeof(stats));
     add(&stats, error_from("198.18.0.1", ECHO_DEST_NET_UNREACHABLE));
@@ -869,7 +869,7 @@ static void check_json_summary_and_interim(void)
               "interim without replies: no rtt, no jitter, ICMP errors are lost");
 
     header = strlen(capture_text(&capture));
-    end = (struct format_end){true, FORMAT_REASON_COMPLETED, 1};
+    end = (struct format_end){true, FORMAT_REASON_COMPLETED, 1, NULL};
     memset(&stats, 0, sizeof(stats));
     CHECK_INT(format_statistics(capture.format, &stats, &end), 0, "summary of nothing");
     CHECK_STR(json_since(&capture, header, got, sizeof(got)),
@@ -885,7 +885,7 @@ static void check_json_summary_time_is_rfc_3339_utc(void)
 {
     struct capture capture;
     struct format_stats stats = {0};
-    struct format_end end = {true, FORMAT_REASON_DEADLINE, 1};
+    struct format_end end = {true, FORMAT_REASON_DEADLINE, 1, NULL};
     const char *text, *at;
     int year, month, day, hour, minute, second, micro, length = 0;
 

@@ -137,6 +137,12 @@ static void describe(const struct wping_options *o, char *out, size_t size)
         ADD(" require=%lu", (unsigned long)o->policy.at_least);
     if (o->policy.has_max_loss)
         ADD(" max-loss=%lu/1000", (unsigned long)o->policy.max_loss_milli);
+    if (o->targets)
+        ADD(" targets=%s", o->targets);
+    if (o->pace_us != 1000)
+        ADD(" pace=%lluus", (unsigned long long)o->pace_us);
+    if (o->has_targets_required)
+        ADD(" targets-required=%lu", (unsigned long)o->targets_required);
 #undef ADD
 }
 
@@ -936,6 +942,9 @@ static void usage_has_ping_exe_layout_and_long_options(void)
         "    --deadline=seconds ",
         "    --require=any|all|N ",
         "    --max-loss=percent ",
+        "    --targets=LIST ",
+        "    --pace=ms ",
+        "    --targets-required=N ",
     };
     const char *long_part = strstr(usage, "\nLong options:\n");
     CHECK(long_part != NULL, "a long options section follows");
@@ -956,6 +965,68 @@ static void usage_has_ping_exe_layout_and_long_options(void)
         CHECK(next - line <= 80, "line fits in 80 columns: \"%.*s\"", (int)(next - line), line);
         line = next + 1;
     }
+}
+
+static void targets_options_take_a_list_a_pace_and_a_required_count(void)
+{
+    static const struct accepted_case cases[] = {
+        {ARGS("--targets=a,b"), "target=(none) targets=a,b"},
+        {ARGS("--targets", "@list.txt"), "target=(none) targets=@list.txt"},
+        {ARGS("--targets=@-"), "target=(none) targets=@-"},
+        {ARGS("h", "--targets=a"), "target=h targets=a"},
+        {ARGS("--targets=a", "h"), "target=h targets=a"},
+        {ARGS("--targets=a", "--targets-req=2"), "target=(none) targets=a targets-required=2"},
+        {ARGS("--targets=a", "--targets=b"), "target=(none) targets=b"},
+        {ARGS("--targets=a", "--pace=0"), "target=(none) targets=a pace=0us"},
+        {ARGS("--targets=a", "--pace=1"), "target=(none) targets=a"},
+        {ARGS("--targets=a", "--pace", "0.25"), "target=(none) targets=a pace=250us"},
+        {ARGS("--targets=a", "--pace=4294967295"), "target=(none) targets=a pace=4294967295000us"},
+        {ARGS("--targets=a", "--targets-required=0"), "target=(none) targets=a targets-required=0"},
+        {ARGS("--targets=a", "--targets-required", "4294967295"),
+         "target=(none) targets=a targets-required=4294967295"},
+        {ARGS("--targets=a", "-n", "3", "-w", "500", "-l", "64", "-i", "9", "-v", "8", "-f", "-t",
+              "-S", "198.18.0.2", "--deadline=2", "--quiet", "--timestamp", "--interval=10"),
+         "target=(none) forever count=3 size=64 df ttl=9 tos=8 timeout=500 source=198.18.0.2 "
+         "implied=4 "
+         "stamps quiet interval=10 deadline=2000ms targets=a"},
+        {ARGS("--targets=a", "-6"), "target=(none) family=6 implied=6 targets=a"},
+    };
+    ACCEPTS(cases);
+
+    static const struct rejected_case bad[] = {
+        {ARGS("--targets="),
+         "Bad value for option --targets, a list of hosts, @FILE or @- is "
+         "required.",
+         false},
+        {ARGS("--targets"), "Value must be supplied for option --targets.", false},
+        {ARGS("h", "--pace=1"), "The option --pace needs --targets.", false},
+        {ARGS("h", "--targets-required=1"), "The option --targets-required needs --targets.",
+         false},
+        {ARGS("--targets=a", "--pace=-1"),
+         "Bad value for option --pace, valid range is from 0 to 4294967295 milliseconds (up to 3 "
+         "decimals).",
+         false},
+        {ARGS("--targets=a", "--pace=0.0001"),
+         "Bad value for option --pace, valid range is from 0 to 4294967295 milliseconds (up to 3 "
+         "decimals).",
+         false},
+        {ARGS("--targets=a", "--pace=4294967296"),
+         "Bad value for option --pace, valid range is from 0 to 4294967295 milliseconds (up to 3 "
+         "decimals).",
+         false},
+        {ARGS("--targets=a", "--targets-required=x"),
+         "Bad value for option --targets-required, valid range is from 0 to 4294967295.", false},
+        {ARGS("--targets=a", "-a"), "The option -a cannot be used with --targets.", false},
+        {ARGS("--targets=a", "/r", "2"), "The option /r cannot be used with --targets.", false},
+        {ARGS("--targets=a", "-s", "2"), "The option -s cannot be used with --targets.", false},
+        {ARGS("--targets=a", "-j", "x", "y"), "The option -j cannot be used with --targets.",
+         false},
+        {ARGS("--targets=a", "--strict-route", "x", "y"),
+         "The option --strict-route cannot be used with --targets.", false},
+        {ARGS("--targets=a", "h", "g"), "Bad parameter g.", false},
+        {ARGS("--targ=a"), "Bad option --targ=a.", true}, /* --targets or --targets-required */
+    };
+    REJECTS(bad);
 }
 
 int main(void)
@@ -981,6 +1052,7 @@ int main(void)
     RUN(posixly_correct_does_not_stop_options_after_the_target);
     RUN(parsed_strings_point_into_argv);
     RUN(parsing_again_starts_afresh);
+    RUN(targets_options_take_a_list_a_pace_and_a_required_count);
     RUN(usage_has_ping_exe_layout_and_long_options);
     RUN(scripting_options_are_long_only_and_take_their_values);
     RUN(count_given_tells_a_deadline_run_apart);
