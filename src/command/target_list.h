@@ -30,9 +30,10 @@ static inline const char *target_list_name(const struct target_list *list, size_
 
 /*
  * Adds the hosts in `text` (`length` bytes, need not be NUL-terminated): a comma list when
- * `lines` is false, else a file's contents, one host (or comma list) a line with # comments. Blanks
- * around a name are dropped and empty items skipped. Returns 0, or -1 with `error` set: a name
- * longer than TARGET_LIST_MAX_NAME or holding a blank, or no memory. Pure but for the allocation.
+ * `lines` is false, else a file's contents, one host (or comma list) a line, # comments.
+ * Blanks around a name are dropped and empty items skipped. Returns 0, or -1 with `error`
+ * set: a name longer than TARGET_LIST_MAX_NAME or holding a blank, or no memory. Pure but
+ * for the allocation.
  */
 int target_list_add(struct target_list *list, const char *text, size_t length, bool lines,
                     char *error, size_t error_size);
