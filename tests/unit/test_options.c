@@ -990,6 +990,8 @@ static void targets_options_take_a_list_a_pace_and_a_required_count(void)
          "implied=4 "
          "stamps quiet interval=10 deadline=2000ms targets=a"},
         {ARGS("--targets=a", "-6"), "target=(none) family=6 implied=6 targets=a"},
+        /* a literal positional target fixes no family for the others */
+        {ARGS("2001:db8::1", "--targets=198.18.0.1"), "target=2001:db8::1 targets=198.18.0.1"},
     };
     ACCEPTS(cases);
 
