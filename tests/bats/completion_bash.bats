@@ -73,7 +73,7 @@ assert_candidates() {
 }
 
 @test "bash: options are completed after the target as well" {
-    assert_candidates wping wping-alpha --t <<<$'--timeout=\n--timestamp\n--tos=\n--traceroute\n--ttl='
+    assert_candidates wping wping-alpha --t <<<$'--targets-required=\n--targets=\n--timeout=\n--timestamp\n--tos=\n--traceroute\n--ttl='
     assert_candidates wping wping-alpha -n '' <<<$'1\n4\n10\n100'
 }
 

@@ -65,6 +65,6 @@ assert_candidates() {
 }
 
 @test "fish: options are completed after the target as well" {
-    assert_candidates 'wping 198.18.0.1 --t' <<<$'--timeout\n--timestamp\n--tos\n--traceroute\n--ttl'
+    assert_candidates 'wping 198.18.0.1 --t' <<<$'--targets\n--targets-required\n--timeout\n--timestamp\n--tos\n--traceroute\n--ttl'
     assert_candidates 'wping 198.18.0.1 -n ' <<<$'1\n4\n10\n100'
 }

@@ -71,6 +71,6 @@ assert_candidates() {
 }
 
 @test "zsh: options are completed after the target as well" {
-    assert_candidates 'wping wping-alpha --t' <<<$'--timeout\n--timestamp\n--tos\n--traceroute\n--ttl'
+    assert_candidates 'wping wping-alpha --t' <<<$'--targets\n--targets-required\n--timeout\n--timestamp\n--tos\n--traceroute\n--ttl'
     assert_candidates 'wping wping-alpha -n ' <<<$'1\n4\n10\n100'
 }
