@@ -237,7 +237,7 @@ static void S_ip_timestamps(struct format_line *b, const struct echo_ipopt_route
 }
 
 /* Many targets: "target" (as typed) and "index", right after the type. */
-static void S_member(struct json_buf *b, const struct format_member *member)
+static void S_member(struct format_line *b, const struct format_member *member)
 {
     if (member == NULL)
         return;
@@ -503,7 +503,7 @@ static int S_interrupt(struct format *self, enum format_interrupt kind)
 static int S_run(struct format *self, const struct format_run *run)
 {
     struct json *json = (struct json *)self;
-    struct json_buf *b = &json->buf;
+    struct format_line *b = &json->buf;
     struct timespec now;
 
     clock_gettime(CLOCK_REALTIME, &now);
