@@ -122,13 +122,13 @@ struct parser {
     unsigned route_list_count; /* may exceed the array: only counted then */
 
     /* Spellings kept for the messages that can only be decided after the loop. */
-    struct spelling ipv4_only;     /* first of -f -v -r -s -j -k; empty if none */
-    struct spelling ipv6_only;     /* -R */
-    struct spelling route;         /* -j or -k */
-    struct spelling family_option; /* -4 or -6 */
-    struct spelling sized;         /* the first of -f and -l, which --mtu sets itself */
-    struct spelling mode;          /* --mtu or --traceroute */
-    struct spelling max_hops;      /* --max-hops */
+    struct spelling ipv4_only;        /* first of -f -v -r -s -j -k; empty if none */
+    struct spelling ipv6_only;        /* -R */
+    struct spelling route;            /* -j or -k */
+    struct spelling family_option;    /* -4 or -6 */
+    struct spelling sized;            /* the first of -f and -l, which --mtu sets itself */
+    struct spelling mode;             /* --mtu or --traceroute */
+    struct spelling max_hops;         /* --max-hops */
     struct spelling not_with_targets; /* first of -a -r -s -j -k, which --targets excludes */
     struct spelling targets_only;     /* first of --pace, --targets-required */
 };
@@ -921,7 +921,10 @@ static const char S_usage_text[] =
     "    --traceroute        Trace the route as tracert.exe does, three probes\n"
     "                        per hop; -a names the hops.\n"
     "    --max-hops=N        Maximum number of hops to search for the target with\n"
-    "                        --traceroute, 1 to 255, default 30.\n"
+    "                        --traceroute, 1 to 255, default 30.\n";
+
+/* The rest, apart: C17 promises string literals of 4095 characters only. */
+static const char S_usage_targets[] =
     "\n"
     "Many targets at once (wping's own):\n"
     "    --targets=LIST      Ping every host of LIST at once: host,host,...,\n"
@@ -936,5 +939,11 @@ static const char S_usage_text[] =
 
 const char *wping_usage(void)
 {
-    return S_usage_text;
+    static char usage[sizeof S_usage_text + sizeof S_usage_targets];
+
+    if (usage[0] == '\0') {
+        memcpy(usage, S_usage_text, sizeof S_usage_text - 1);
+        memcpy(usage + sizeof S_usage_text - 1, S_usage_targets, sizeof S_usage_targets);
+    }
+    return usage;
 }

@@ -1027,6 +1027,9 @@ static void targets_options_take_a_list_a_pace_and_a_required_count(void)
          "The option --strict-route cannot be used with --targets.", false},
         {ARGS("--targets=a", "h", "g"), "Bad parameter g.", false},
         {ARGS("--targ=a"), "Bad option --targ=a.", true}, /* --targets or --targets-required */
+        {ARGS("--targets=a", "--mtu"), "The option --mtu cannot be used with --targets.", false},
+        {ARGS("--traceroute", "--targets=a"),
+         "The option --traceroute cannot be used with --targets.", false},
     };
     REJECTS(bad);
 }
