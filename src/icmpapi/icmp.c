@@ -368,40 +368,42 @@ static DWORD S_send(const struct send_args *a)
          a->options->OptionsData == NULL))
         return S_fail(ERROR_INVALID_PARAMETER);
 
+    /* From here on, every refusal goes through `fail`, which gives back what was taken. */
     bool async = a->event != NULL || a->apc != NULL;
     struct object *event = NULL;
     struct wait_thread *thread = NULL;
     struct wait_apc *apc = NULL;
+    bool counted = false; /* in S_outstanding */
+    struct request stack_request, *request = NULL;
+    DWORD error = ERROR_NOT_ENOUGH_MEMORY; /* what `fail` reports unless set otherwise */
+    int result;
     if (a->event != NULL) {
         event = object_get(a->event, OBJECT_EVENT);
-        if (event == NULL)
-            return S_fail(ERROR_INVALID_HANDLE);
+        if (event == NULL) {
+            error = ERROR_INVALID_HANDLE;
+            goto fail;
+        }
     } else if (a->apc != NULL) {
         /* With an event the APC is ignored, as on Windows. */
         thread = wait_thread_self();
         apc = calloc(1, sizeof(*apc));
-        if (thread == NULL || apc == NULL) {
-            S_release_async(event, thread, apc);
-            return S_fail(ERROR_NOT_ENOUGH_MEMORY);
-        }
+        if (thread == NULL || apc == NULL)
+            goto fail;
         apc->routine = a->apc;
         apc->context = a->apc_context;
     }
     if (S_unspecified(&a->destination)) {
-        S_release_async(event, thread, apc);
-        return S_fail(ERROR_INVALID_NETNAME);
+        error = ERROR_INVALID_NETNAME;
+        goto fail;
     }
-    if (async && atomic_fetch_add(&S_outstanding, 1) >= MAX_OUTSTANDING) {
-        atomic_fetch_sub(&S_outstanding, 1);
-        S_release_async(event, thread, apc);
-        return S_fail(ERROR_NOT_ENOUGH_MEMORY);
-    }
-
-    struct request stack_request, *request = &stack_request;
-    if (async && (request = malloc(sizeof(*request))) == NULL) {
-        atomic_fetch_sub(&S_outstanding, 1);
-        S_release_async(event, thread, apc);
-        return S_fail(ERROR_NOT_ENOUGH_MEMORY);
+    if (async) {
+        counted = true;
+        if (atomic_fetch_add(&S_outstanding, 1) >= MAX_OUTSTANDING)
+            goto fail;
+        if ((request = malloc(sizeof(*request))) == NULL)
+            goto fail;
+    } else {
+        request = &stack_request;
     }
     memset(request, 0, sizeof(*request));
     request->family = a->family;
@@ -419,15 +421,10 @@ static DWORD S_send(const struct send_args *a)
         config.source_len =
             a->family == AF_INET ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6);
     }
-    int result = echo_open(&config, &request->engine);
+    result = echo_open(&config, &request->engine);
     if (result != ECHO_OK) {
-        DWORD error = S_open_error(result, errno);
-        if (async) {
-            atomic_fetch_sub(&S_outstanding, 1);
-            free(request);
-        }
-        S_release_async(event, thread, apc);
-        return S_fail(error);
+        error = S_open_error(result, errno);
+        goto fail;
     }
 
     uint32_t local = S_local_status(a, &request->io_status);
@@ -455,15 +452,8 @@ static DWORD S_send(const struct send_args *a)
         echo.reply_buffer = request->reply + header;
         echo.reply_capacity = request->reply_size - header;
         result = echo_start(request->engine, &echo, S_engine_done, request);
-        if (result == ECHO_ERR_NOMEM) {
-            echo_close(request->engine);
-            if (async) {
-                atomic_fetch_sub(&S_outstanding, 1);
-                free(request);
-            }
-            S_release_async(event, thread, apc);
-            return S_fail(ERROR_NOT_ENOUGH_MEMORY);
-        }
+        if (result == ECHO_ERR_NOMEM)
+            goto fail;
         if (result != ECHO_OK)
             local = result == ECHO_ERR_INVALID && echo.ip_options_len != 0 ? IP_BAD_OPTION
                                                                            : IP_GENERAL_FAILURE;
@@ -474,13 +464,8 @@ static DWORD S_send(const struct send_args *a)
     if (async) {
         if (request->done)
             S_complete(request);
-        else if (!S_spawn(request)) {
-            echo_close(request->engine);
-            free(request);
-            atomic_fetch_sub(&S_outstanding, 1);
-            S_release_async(event, thread, apc);
-            return S_fail(ERROR_NOT_ENOUGH_MEMORY);
-        }
+        else if (!S_spawn(request))
+            goto fail;
         return S_fail(ERROR_IO_PENDING);
     }
 
@@ -492,6 +477,16 @@ static DWORD S_send(const struct send_args *a)
     if (count != 0)
         SetLastError(NO_ERROR); /* the parse functions leave it; a successful send clears it */
     return count;
+
+fail:
+    if (request != NULL)
+        echo_close(request->engine);
+    if (request != &stack_request)
+        free(request);
+    if (counted)
+        atomic_fetch_sub(&S_outstanding, 1);
+    S_release_async(event, thread, apc);
+    return S_fail(error);
 }
 
 static struct sockaddr_storage S_ipv4(IPAddr address)
