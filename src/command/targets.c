@@ -90,18 +90,18 @@ struct run {
     enum targets_stop stop;
 };
 
-static volatile sig_atomic_t targets_got_int;
-static volatile sig_atomic_t targets_got_quit;
-static volatile sig_atomic_t targets_got_term;
+static volatile sig_atomic_t S_got_int;
+static volatile sig_atomic_t S_got_quit;
+static volatile sig_atomic_t S_got_term;
 
 static void S_on_signal(int signo)
 {
     if (signo == SIGINT)
-        targets_got_int = 1;
+        S_got_int = 1;
     else if (signo == SIGQUIT)
-        targets_got_quit = 1;
+        S_got_quit = 1;
     else
-        targets_got_term = 1;
+        S_got_term = 1;
 }
 
 static int64_t S_now(void)
@@ -505,17 +505,17 @@ static int S_statistics(struct run *r, bool final, enum format_reason reason)
 
 static void S_signals(struct run *r)
 {
-    if (targets_got_quit) {
-        targets_got_quit = 0;
+    if (S_got_quit) {
+        S_got_quit = 0;
         if (r->stop == TARGETS_RUNNING && (S_statistics(r, false, FORMAT_REASON_SIGQUIT) < 0 ||
                                            format_interrupt(r->format, FORMAT_CONTROL_BREAK) != 0))
             r->stop = TARGETS_STOP_OUTPUT;
     }
     if (r->stop != TARGETS_RUNNING)
         return;
-    if (targets_got_int)
+    if (S_got_int)
         r->stop = TARGETS_STOP_INT;
-    else if (targets_got_term)
+    else if (S_got_term)
         r->stop = TARGETS_STOP_TERM;
 }
 

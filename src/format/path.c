@@ -148,7 +148,7 @@ int format_mtu_probe(struct format_path *p, const struct format_mtu_probe *probe
     return S_flush(p);
 }
 
-static const char *const limit_names[] = {"reported", "local", "silent"};
+static const char *const S_limit_names[] = {"reported", "local", "silent"};
 
 static int S_mtu_json(struct format_path *p, const struct format_mtu_result *r)
 {
@@ -162,7 +162,7 @@ static int S_mtu_json(struct format_path *p, const struct format_mtu_result *r)
           r->found ? "true" : "false");
     if (r->found) {
         S_add(p, ",\"mtu\":%zu,\"payload\":%zu", r->mtu, r->payload);
-        S_json_text(p, "limit", limit_names[r->limit]);
+        S_json_text(p, "limit", S_limit_names[r->limit]);
         S_json_text(p, "limited_by", r->limited_by);
     } else {
         S_add(p, ",\"mtu\":null,\"payload\":null,\"limit\":null,\"limited_by\":null");
