@@ -13,13 +13,20 @@
  * - The session runs it: session_run() (session.c, session.h).
  *     - resolution: -S, then the target (canonical name, -a reverse lookup), -j/-k hops;
  *     - the engine: echo_open() with CAP_NET_RAW raised just for it, echo_start() and
- *       echo_wait() for every request (src/engine, include/wping/echo.h);
+ *       echo_wait_for() for every request (src/engine: include/wping/echo.h, over the
+ *       pure status.h, ipopt.h, address.h and timespec.h); a -S address that is not local
+ *       leaves the run without a handle, failing every request as ping.exe does;
  *     - the schedule: one request a second on CLOCK_MONOTONIC, or every --interval, for
  *       -n requests or until --deadline; SIGINT / SIGQUIT / SIGTERM as ping.exe's Ctrl-C
  *       and Ctrl-Break;
- *     - reporting: each event goes to a formatter, the ping.exe text (src/format: format.h,
- *       text.c) or JSON Lines (json.c) on stdout, and into the statistics tally (stats.c,
- *       histogram.c); diagnostics go to stderr, as JSON objects in JSON mode (diag.c, diag.h).
+ *     - reporting: each event goes to a formatter (src/format, format.h), the ping.exe text
+ *       (text.c) or JSON Lines (json.c), side by side over one line builder (line.c, line.h),
+ *       on stdout, and into the statistics tally (stats.h: stats.c, histogram.c);
+ *       diagnostics go to stderr, as JSON objects in JSON mode (diag.c, diag.h).
+ *
+ * - With --mtu or --traceroute the session hands the resolved target and the open engine to
+ *   path_mtu() or path_trace() (mtu.c, trace.c, path.h), which report through the path
+ *   formatter (src/format/path.c).
  *
  * - With --targets, targets_run() (targets.c, targets.h) runs them all at once instead: the
  *   list (target_list.c), one engine handle per family, a heap of targets by their next
