@@ -1,7 +1,9 @@
 /*
  * echo-probe: drives the echo engine from the command line for lab tests. One line per
  * outcome and per notice, in key=value form, so tests can assert every field. Literal
- * addresses only: it never resolves names.
+ * addresses only: it never resolves names. Each outcome also says when it was printed
+ * (at_us, since the handle was opened, before any request was sent): no round trip can be
+ * longer, so tests bound times by it instead of by a wall clock that load can stretch.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -32,7 +34,15 @@ struct probe {
     uint8_t options[ECHO_MAX_IP_OPTIONS];
     size_t options_len;
     unsigned completed;
+    uint64_t opened_us;
 };
+
+static uint64_t monotonic_us(void)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (uint64_t)now.tv_sec * 1000000u + (uint64_t)now.tv_nsec / 1000u;
+}
 
 static void usage(void)
 {
@@ -71,12 +81,12 @@ static void print_outcome(void *context, const struct echo_outcome *o)
 {
     struct probe *p = context;
     char from[INET6_ADDRSTRLEN];
-    printf("seq=%u status=%u name=%s from=%s rtt_us=%llu kts=%d ttl=%d tos=%d flags=%d len=%zu "
-           "match=%d trunc=%d errno=%d opts=",
+    printf("seq=%u status=%u name=%s from=%s rtt_us=%llu at_us=%llu kts=%d ttl=%d tos=%d "
+           "flags=%d len=%zu match=%d trunc=%d errno=%d opts=",
            o->sequence, o->status, echo_status_name(o->status, p->family),
            address_text(&o->responder, from, sizeof(from)), (unsigned long long)(o->rtt_ns / 1000),
-           o->kernel_timestamp, o->ttl, o->tos, o->ip_flags, o->data_len, o->data_match,
-           o->data_truncated, o->send_errno);
+           (unsigned long long)(monotonic_us() - p->opened_us), o->kernel_timestamp, o->ttl, o->tos,
+           o->ip_flags, o->data_len, o->data_match, o->data_truncated, o->send_errno);
     if (o->ip_options_len == 0)
         fputs("-", stdout);
     for (size_t i = 0; i < o->ip_options_len; i++)
@@ -299,6 +309,7 @@ int main(int argc, char **argv)
         free(p.payload);
         return fail(echo_strerror(result), errno);
     }
+    p.opened_us = monotonic_us();
     printf("kind=%s\n", echo_socket_kind(h) == ECHO_SOCKET_DGRAM ? "dgram" : "raw");
     fflush(stdout);
     echo_set_notice_callback(h, print_notice, &p);

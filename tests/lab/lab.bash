@@ -548,6 +548,36 @@ lab_assert_range() {
     (($2 >= $3 && $2 <= $4)) || lab_fail "$1 = $2, expected $3..$4"
 }
 
+# Asserts that outcome N of the last lab_probe took at least MIN_US (rtt_us) and no longer
+# than the probe had been running when it printed the outcome (at_us, counted from before the
+# first request): an upper bound that no load can break, and that a round trip taken from a
+# request answered later exceeds. lab_assert_rtt N MIN_US.
+lab_assert_rtt() {
+    local line rtt at
+    line=$(lab_outcome "$1")
+    rtt=$(lab_field "$line" rtt_us)
+    at=$(lab_field "$line" at_us)
+    [[ $rtt =~ ^[0-9]+$ && $at =~ ^[0-9]+$ ]] ||
+        lab_fail "outcome $1 has no rtt_us and at_us: $line" || return 1
+    ((rtt >= $2)) || lab_fail "rtt_us of outcome $1 = $rtt, expected at least $2" || return 1
+    ((rtt <= at)) ||
+        lab_fail "rtt_us of outcome $1 = $rtt, longer than the probe had run (at_us=$at)"
+}
+
+# Asserts that the outcomes of the last lab_probe were in flight together: the last came
+# sooner after the start (its at_us) than their round trips add up to, which requests made
+# one after the other can never do, however fast or slow the machine.
+lab_assert_overlap() {
+    local line sum=0 at=0
+    while IFS= read -r line; do
+        [[ $line == seq=* ]] || continue
+        sum=$((sum + $(lab_field "$line" rtt_us)))
+        at=$(lab_field "$line" at_us)
+    done <<<"$output"
+    ((at > 0 && at < sum)) ||
+        lab_fail "the last outcome came at $at us, the round trips add up to $sum us: not in flight together"
+}
+
 # Prints the notice lines of the last lab_probe (notice=KIND seq=N from=ADDR len=N match=M).
 lab_notices() {
     grep -E '^notice=' <<<"$output" || true
