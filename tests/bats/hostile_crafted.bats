@@ -57,7 +57,8 @@ teardown() {
     hostile_teardown
 }
 
-# The packet maker: craft.py FAMILY SRC DST ID SEQ CASE... sends one packet per CASE.
+# The packet maker: craft.py FAMILY SRC DST ID SEQ CASE... sends one packet per CASE. With
+# ID "-" it says "ready" once started and reads the identifier from stdin; "sent" at the end.
 write_craft_py() {
     cat <<'EOF'
 import socket
@@ -77,6 +78,9 @@ def checksum(data):
 
 
 family, src, dst, ident, seq = sys.argv[1:6]
+if ident == "-":
+    print("ready", flush=True)
+    ident = sys.stdin.readline().strip()
 v6 = family == "6"
 af = socket.AF_INET6 if v6 else socket.AF_INET
 fake, client = socket.inet_pton(af, src), socket.inet_pton(af, dst)
@@ -122,6 +126,7 @@ made = {
 sock = socket.socket(af, socket.SOCK_RAW, socket.IPPROTO_RAW)
 for case in sys.argv[6:]:
     sock.sendto(ip(made[case]), (dst, 0, 0, 0) if v6 else (dst, 0))
+print("sent", flush=True)
 EOF
 }
 
@@ -138,25 +143,41 @@ seen_from_fake() {
 # $status, $output, $stderr, $lines as run does, after checking that every packet reached the
 # client while wping still waited: crafted KIND FAMILY CASE...
 crafted() {
-    local kind=$1 family=$2 client before seen id i start out="$BATS_TEST_TMPDIR/out"
+    local kind=$1 family=$2 client before seen id i start said craft craft_in craft_out
+    local out="$BATS_TEST_TMPDIR/out"
     shift 2
     hostile_use "$kind" "$family" "crafted $*"
     if [[ $family == 4 ]]; then client=$LAB_C4; else client=$LAB_C6; fi
     before=$(lab_fakehost_requests)
     seen=$(seen_from_fake "$family")
-    start=$(wping_now_ms)
+    # The packet maker starts before the request and waits for its identifier: Python's own
+    # start-up (over a second under load) must not eat into the 1000 ms before the real reply.
+    coproc CRAFT {
+        ip netns exec "$LAB_R" timeout 30 python3 "$BATS_FILE_TMPDIR/craft.py" "$family" \
+            "$TARGET" "$client" - 1 "$@" 2>&1 3>&-
+    }
+    # Copies of its pipes and pid: bash drops CRAFT's own once the coprocess is reaped.
+    craft=$CRAFT_PID
+    exec {craft_out}<&"${CRAFT[0]}" {craft_in}>&"${CRAFT[1]}"
+    read -r -t 30 said <&"$craft_out" || true
+    [[ $said == ready ]] || fail "the packet maker did not start: $said"
     lab_client "$WPING" -n 1 -w 3000 "$TARGET" >"$out" 2>"$out.err" 3>&- &
     BG_PID=$!
     for ((i = 0; i < 250; i++)); do
         (($(lab_fakehost_requests) > before)) && break
         sleep 0.02
     done
+    # From when the request was seen: the real reply comes 1000 ms after it arrived.
+    start=$(wping_now_ms)
     id=$(grep '^seq=' "$LAB_FAKEHOST_LOG" | tail -n 1 | sed -n 's/.* id=\([0-9]*\) .*/\1/p')
     [[ -n $id ]] || fail "the fake host saw no request within 5 s"
-    ip netns exec "$LAB_R" timeout 10 python3 "$BATS_FILE_TMPDIR/craft.py" "$family" \
-        "$TARGET" "$client" "$id" 1 "$@"
+    echo "$id" >&"$craft_in"
+    read -r -t 30 said <&"$craft_out" || true
+    exec {craft_out}<&- {craft_in}>&-
+    [[ $said == sent ]] || fail "the packet maker failed: $said"
     (($(wping_now_ms) - start < 900)) ||
-        fail "the crafted packets went out $(($(wping_now_ms) - start)) ms after the request, too close to its real reply (a very slow machine?)"
+        fail "the crafted packets went out $(($(wping_now_ms) - start)) ms after the request, too close to its real reply"
+    wait "$craft" || fail "the packet maker exited with status $?"
     status=0
     wait "$BG_PID" || status=$?
     BG_PID=
