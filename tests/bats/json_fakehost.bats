@@ -97,8 +97,21 @@ fakehost() {
     assert_success
     json_check
     assert_json_types start reply reply reply reply reply summary
-    # About 10, 20, 30, 5, 15 ms: the median is about 15, p90 and the maximum about 30.
-    assert_equal "$(json_get summary '.rtt_ms | [.min >= 5 and .min < 25, .median >= 15 and .median < 35, .max >= 30 and .max < 50, .p90 == .max, .p99 == .max]')" \
-        '[true,true,true,true,true]'
-    assert_equal "$(json_get summary '[.jitter_ms > 0, .rtt_ms.stddev > 5]')" '[true,true]'
+    # Each reply waited at least its delay (10, 20, 30, 5, 15 ms); how much longer is up to
+    # the machine's load. The summary follows the events: minimum, maximum, p90 and p99 (the
+    # maximum, for 5 values) and the mean exactly (to the microsecond printed), the median
+    # within the histogram's 0.05 %, the standard deviation within rounding.
+    # shellcheck disable=SC2016 # jq variables
+    assert_equal "$(jq -sc '
+        def abs: if . < 0 then -. else . end;
+        [.[] | select(.type == "reply") | .rtt_ms] as $r | ($r | sort) as $o |
+        ($r | add / length) as $mean |
+        (.[] | select(.type == "summary") | .rtt_ms) as $s |
+        [$r[0] >= 10 and $r[1] >= 20 and $r[2] >= 30 and $r[3] >= 5 and $r[4] >= 15,
+         $s.min == $o[0], $s.max == $o[4], $s.p90 == $o[4], $s.p99 == $o[4],
+         ($s.avg - $mean | abs) <= 0.001,
+         ($s.median - $o[2] | abs) <= $o[2] * 0.0005 + 0.001,
+         ($s.stddev - ([$r[] | (. - $mean) * (. - $mean)] | add / length | sqrt) | abs) <= 0.002]
+        ' "$JSON_OUT")" '[true,true,true,true,true,true,true,true]'
+    assert_equal "$(json_get summary '.jitter_ms > 0')" true
 }
