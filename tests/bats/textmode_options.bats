@@ -30,6 +30,14 @@ assert_elapsed() {
         fail "took ${ELAPSED_MS} ms, expected ${1}..${2} ms"
 }
 
+# The --timestamp stamps of $output (a TZ=UTC0 run), in ms after the first, one per line.
+stamp_offsets() {
+    sed -n 's/^\[[0-9-]*T\([0-9]*\):\([0-9]*\):\([0-9.]*\)+00:00\] .*/\1 \2 \3/p' <<<"$output" |
+        awk '{ t = int((($1 * 60 + $2) * 60 + $3) * 1000 + 0.5) }
+             NR == 1 { first = t }
+             { d = t - first; if (d < 0) d += 86400000; print d }'
+}
+
 # Runs CMD in the client namespace as nobody without any capability.
 as_nobody() {
     env "ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
@@ -38,16 +46,21 @@ as_nobody() {
 }
 
 @test "--timestamp puts the local time with milliseconds and offset before each reply line" {
+    local before after
+    before=$(date +%s)
     run --separate-stderr lab_client env TZ=UTC0 "$WPING" --timestamp -n 2 --interval=100 "$LAB_S4"
+    after=$(date +%s)
     assert_success
     assert_equal "$stderr" ""
     assert_line --index 0 "Pinging 198.18.1.2 with 32 bytes of data:"
     assert_line --index 1 --regexp '^\[20[0-9]{2}-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-6][0-9]\.[0-9]{3}\+00:00\] Reply from 198\.18\.1\.2: bytes=32 time(<1|=[0-9]+)ms TTL=63$'
     assert_line --index 2 --regexp '^\[[-0-9T:.]+\+00:00\] Reply from 198\.18\.1\.2: '
     assert_line --index 3 "Ping statistics for 198.18.1.2:"
-    # The stamp is the time of the reply: now, to within a few seconds.
-    local stamp=${lines[1]:1:23}
-    (($(date +%s) - $(date -u -d "$stamp" +%s) <= 5)) || fail "stamp $stamp is not about now"
+    # The stamp is the time of the reply: within the run, on this machine's clock.
+    local stamp=${lines[1]:1:23} stamp_s
+    stamp_s=$(date -u -d "$stamp" +%s)
+    ((before <= stamp_s && stamp_s <= after)) ||
+        fail "stamp $stamp is not within the run ($before..$after s)"
 }
 
 @test "--timestamp follows TZ: +05:30 and -03:00, also on timeouts" {
@@ -89,20 +102,38 @@ EOF
     printf '%s\n' "* delay=30" >"$BATS_TEST_TMPDIR/script"
     lab_fakehost "$BATS_TEST_TMPDIR/script"
     lab_client "$WPING" -n 1 -w 1000 "$LAB_FAKE4" >/dev/null # neighbours, out of the timing
-    # Sends at 0, 100, ..., 1000 ms, the last answered at about 1030 ms. Waiting the interval
-    # after each answer instead would take 11 * 30 + 1000 = 1330 ms.
-    timed_run -n 11 --interval=100 -w 1000 "$LAB_FAKE4"
+    # Sends at 0, 100, ..., 1000 ms, each answered 30 ms later (more under load). On the
+    # absolute schedule the last reply comes 1000 ms after the first, give or take the
+    # difference of their RTTs and how late the last request went out. Waiting the interval
+    # after each answer instead, it could not come sooner than 1000 ms plus the other ten RTTs
+    # (300 ms or more): the bound is that sum, from this run's own RTTs, so load cannot
+    # break it. The reply stamps, not the run's wall time: start-up is not in them.
+    run --separate-stderr lab_client env TZ=UTC0 "$WPING" --timestamp -n 11 --interval=100 -w 1000 "$LAB_FAKE4"
     assert_success
-    assert_equal "$(grep -c '^Reply from' <<<"$output")" 11
-    assert_elapsed 1020 1290
+    assert_equal "$(grep -c '^\[.*\] Reply from' <<<"$output")" 11
+    local rtts span first rest
+    rtts=$(grep -o ' time=[0-9]*ms' <<<"$output" | tr -dc '0-9\n')
+    first=$(head -n 1 <<<"$rtts")
+    rest=$(tail -n +2 <<<"$rtts" | awk '{ s += $1 } END { print s + 0 }')
+    span=$(stamp_offsets | tail -n 1)
+    # Stamps and RTTs are whole milliseconds (RTTs rounded down): 2 ms of slack each way.
+    ((span >= 1000 - first - 2)) || fail "the last reply came $span ms after the first: too soon"
+    ((span < 1000 + rest - 2)) ||
+        fail "the last reply came $span ms after the first, not sooner than the interval plus the RTTs ($rest ms): the schedule stretched"
 }
 
 @test "--interval=0 sends the next request as soon as the last timed out" {
     lab_route_type 4 198.18.4.0/24 blackhole
-    timed_run -n 3 --interval=0 -w 200 198.18.4.1
+    run --separate-stderr lab_client env TZ=UTC0 "$WPING" --timestamp -n 3 --interval=0 -w 200 198.18.4.1
     assert_failure 1
-    assert_equal "$(grep -c '^Request timed out' <<<"$output")" 3
-    assert_elapsed 590 1000
+    assert_equal "$(grep -c '^\[.*\] Request timed out' <<<"$output")" 3
+    # Each timeout stamp follows the last by the 200 ms timeout and no interval: well under
+    # the 1000 ms a default interval would put between them, with room for a loaded machine.
+    local gap last=0 offset
+    for offset in $(stamp_offsets | tail -n +2); do
+        gap=$((offset - last)) last=$offset
+        ((gap >= 199 && gap < 500)) || fail "a timeout came $gap ms after the one before, expected 200 ms and no interval"
+    done
 }
 
 @test "--interval below 2 ms is refused for nobody, 2 ms is allowed" {
