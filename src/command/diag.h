@@ -8,6 +8,7 @@
 #define WPING_DIAG_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 /* What kind of failure a diagnostic reports (the "kind" member in JSON). */
 #define DIAG_USAGE "usage"           /* the command line: a bad option or value */
@@ -17,8 +18,12 @@
 #define DIAG_OUTPUT "output"         /* standard output could not be written */
 
 /* Writes the message (printf format, no trailing newline; may span lines) to stderr: as it is
- * plus a newline, or as a JSON error object when `json`. */
+ * plus a newline, or as a JSON error object when `json`; flushed. */
 void diag_error(bool json, const char *kind, const char *format, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* Sends later diagnostics to `err` (a stream over stderr that gives up on a reader that does
+ * not read, output.h) instead of stderr itself; NULL: stderr again. */
+void diag_set_stream(FILE *err);
 
 #endif /* WPING_DIAG_H */

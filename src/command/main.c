@@ -78,6 +78,11 @@ int main(int argc, char **argv)
     wping_options_init(&options);
     switch (wping_parse(argc, argv, &options, &error)) {
     case WPING_PARSE_OK:
+        /* The formatters leave flushing to their caller. The one-target ping writes through
+         * a stream of its own that it flushes before each wait (output.h); the many-target
+         * run and the path modes print to stdout, which must then send each line as it
+         * comes, as before. */
+        setvbuf(stdout, NULL, _IOLBF, 0);
         status = options.targets != NULL ? targets_run(&options) : session_run(&options);
         break;
     case WPING_PARSE_HELP:

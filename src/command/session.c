@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -56,6 +57,13 @@ struct session {
      * transmit failed."), so the run has no engine handle and sends nothing. */
     bool source_not_local;
     echo_handle *handle; /* open unless source_not_local */
+    FILE *out;           /* stdout's stream (output.h): the formatters' lines */
+    FILE *err;           /* stderr's stream, for the diagnostics once signals are caught */
+    bool output_failed;  /* stdout could not be written, ... */
+    int output_errno;    /* ... for this reason (EAGAIN: its reader stopped reading) */
+    bool giving_up;      /* the run is ending: output waits for its reader until give_up */
+    struct timespec give_up;
+    struct timespec deadline_give_up; /* when --deadline is near: until then at most */
     struct format *format;
     struct format_stats stats;
     sigset_t caught;                 /* the signals we catch: SIGINT, SIGQUIT, SIGTERM, SIGHUP */
@@ -70,6 +78,10 @@ struct session {
     struct timespec deadline; /* CLOCK_MONOTONIC */
     uint64_t requests;        /* requests started so far; the one in flight is the last */
 };
+
+/* How long the output may wait for a reader that does not read once the run is to end
+ * (a signal, --deadline): the run then ends within about this long with exit status 2. */
+#define S_GIVE_UP_MS 500
 
 /* Set by the handler, which runs only while a wait has the signals unblocked. */
 static volatile sig_atomic_t S_got_int;
@@ -370,6 +382,45 @@ static int S_open(struct session *s)
     }
 }
 
+/* When output should stop waiting for its reader (format_output_wait.give_up_at): never while
+ * the run goes on, except by --deadline; S_GIVE_UP_MS after the run was asked to end. */
+static const struct timespec *S_give_up_at(void *context)
+{
+    struct session *s = context;
+    struct timespec now;
+
+    if (!s->giving_up && (s->stop != SESSION_RUNNING || S_got_int || S_got_term)) {
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        s->give_up = timespec_add_ms(now, S_GIVE_UP_MS);
+        s->giving_up = true;
+    }
+    if (s->giving_up)
+        return &s->give_up;
+    if (!s->has_deadline)
+        return NULL;
+    s->deadline_give_up = timespec_add_ms(s->deadline, S_GIVE_UP_MS);
+    return &s->deadline_give_up;
+}
+
+/* Notes that stdout could not be written (errno says why) and stops the run. */
+static void S_output_failed(struct session *s)
+{
+    if (!s->output_failed) {
+        s->output_failed = true;
+        s->output_errno = errno;
+    }
+    if (s->stop == SESSION_RUNNING)
+        s->stop = SESSION_STOP_OUTPUT;
+}
+
+/* Writes the lines the formatters buffered: before every wait, so that a reader sees each
+ * line as soon as the run has nothing else to do. */
+static void S_flush(struct session *s)
+{
+    if (!s->output_failed && fflush(s->out) != 0)
+        S_output_failed(s);
+}
+
 static void S_on_outcome(void *context, const struct echo_outcome *outcome)
 {
     struct session *s = context;
@@ -389,7 +440,7 @@ static void S_on_notice(void *context, const struct echo_notice *notice)
     clock_gettime(CLOCK_REALTIME, &event.received_at);
     format_stats_notice(&s->stats, notice);
     if (s->stop == SESSION_RUNNING && !s->options->quiet && format_notice(s->format, &event) != 0)
-        s->stop = SESSION_STOP_OUTPUT;
+        S_output_failed(s);
 }
 
 /* The exit status of the run if it ended now. */
@@ -407,7 +458,7 @@ static void S_signals(struct session *s)
         S_got_quit = 0;
         if (s->stop == SESSION_RUNNING && (format_statistics(s->format, &s->stats, &end) != 0 ||
                                            format_interrupt(s->format, FORMAT_CONTROL_BREAK) != 0))
-            s->stop = SESSION_STOP_OUTPUT;
+            S_output_failed(s);
     }
     if (s->stop != SESSION_RUNNING)
         return;
@@ -463,13 +514,20 @@ static bool S_deadline_passed(struct session *s)
 
 static bool S_stopped(void *context)
 {
-    return ((const struct session *)context)->stop != SESSION_RUNNING;
+    struct session *s = context;
+
+    /* Asked before every wait: what the callbacks wrote goes out first. */
+    if (s->stop == SESSION_RUNNING)
+        S_flush(s);
+    return s->stop != SESSION_RUNNING;
 }
 
 static bool S_outcome_or_stop(void *context)
 {
-    const struct session *s = context;
+    struct session *s = context;
 
+    if (!s->done && s->stop == SESSION_RUNNING)
+        S_flush(s); /* asked before every wait: what the callbacks wrote goes out first */
     return s->done || s->stop != SESSION_RUNNING;
 }
 
@@ -481,6 +539,9 @@ static void S_sleep_without_engine(struct session *s, const struct timespec *unt
     while (s->stop == SESSION_RUNNING && !S_deadline_passed(s)) {
         clock_gettime(CLOCK_MONOTONIC, &now);
         if (!timespec_before(&now, until))
+            return;
+        S_flush(s);
+        if (s->stop != SESSION_RUNNING)
             return;
         struct timespec left = timespec_left(until, &now);
 
@@ -494,9 +555,14 @@ static void S_sleep_without_engine(struct session *s, const struct timespec *unt
 static void S_sleep_until(struct session *s, const struct timespec *wanted)
 {
     const struct timespec *until = wanted;
+    struct timespec now;
 
     if (s->has_deadline && timespec_before(&s->deadline, wanted))
         until = &s->deadline;
+    /* No wait at all (an --interval=0 flood): the lines stay for the next burst. */
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (!timespec_before(&now, until))
+        return;
     if (s->source_not_local) {
         S_sleep_without_engine(s, until);
         return;
@@ -557,6 +623,18 @@ static void S_send(struct session *s, const struct echo_request *request)
         return;
     }
     while (!s->done && s->stop == SESSION_RUNNING && !S_deadline_passed(s)) {
+        if (__fpending(s->out) > 0) {
+            /* Over loopback the outcome is often queued already: then its line joins the
+             * ones before it, and a burst goes out in one write. Else write, then wait. */
+            result = echo_process(s->handle);
+            if (result < 0) {
+                S_engine_failed(s, result);
+                break;
+            }
+            if (!s->done)
+                S_flush(s);
+            continue;
+        }
         result = echo_wait_for(s->handle, S_outcome_or_stop, s,
                                s->has_deadline ? &s->deadline : NULL, &s->wait_mask);
         if (result == ECHO_ERR_INTERRUPTED)
@@ -582,7 +660,7 @@ static void S_report(struct session *s)
         reply.timestamp = &timestamp;
     format_stats_add(&s->stats, &s->outcome);
     if (!s->options->quiet && format_outcome(s->format, &reply) != 0)
-        s->stop = SESSION_STOP_OUTPUT;
+        S_output_failed(s);
 }
 
 /* Whether the run ends only by --deadline or a signal: -t, or --deadline without -n. */
@@ -665,7 +743,6 @@ static int S_catch_signals(struct session *s)
 static int S_finish(struct session *s)
 {
     struct format_end end = {true, FORMAT_REASON_COMPLETED, S_status(s), NULL};
-    int failed = 0;
 
     if (s->stop == SESSION_STOP_ERROR)
         return EXIT_STATUS_ERROR;
@@ -675,16 +752,22 @@ static int S_finish(struct session *s)
         end.reason = FORMAT_REASON_SIGTERM;
     else if (s->stop == SESSION_STOP_DEADLINE)
         end.reason = FORMAT_REASON_DEADLINE;
-    if (s->stop != SESSION_STOP_OUTPUT) {
-        failed = format_statistics(s->format, &s->stats, &end);
-        if (failed == 0 && s->stop == SESSION_STOP_INT)
-            failed = format_interrupt(s->format, FORMAT_CONTROL_C);
-        else if (failed == 0 && s->stop == SESSION_STOP_TERM)
-            failed = format_interrupt(s->format, FORMAT_TERMINATED);
+    if (!s->output_failed) {
+        if (format_statistics(s->format, &s->stats, &end) != 0 ||
+            (s->stop == SESSION_STOP_INT && format_interrupt(s->format, FORMAT_CONTROL_C) != 0) ||
+            (s->stop == SESSION_STOP_TERM && format_interrupt(s->format, FORMAT_TERMINATED) != 0))
+            S_output_failed(s);
+        S_flush(s);
     }
-    if (s->stop == SESSION_STOP_OUTPUT || failed != 0) {
-        diag_error(s->json, DIAG_OUTPUT, "wping: cannot write to standard output: %s",
-                   strerror(errno));
+    if (s->output_failed) {
+        if (s->output_errno == EAGAIN)
+            diag_error(s->json, DIAG_OUTPUT,
+                       "wping: cannot write to standard output: its reader stopped reading "
+                       "(given up %d ms after the run was to end)",
+                       S_GIVE_UP_MS);
+        else
+            diag_error(s->json, DIAG_OUTPUT, "wping: cannot write to standard output: %s",
+                       strerror(s->output_errno));
         return EXIT_STATUS_ERROR;
     }
     return end.exit_status;
@@ -713,6 +796,7 @@ int session_run(const struct wping_options *options)
 {
     struct session s;
     struct format_target target;
+    struct format_output_wait wait = {0};
     int status = EXIT_STATUS_ERROR;
 
     memset(&s, 0, sizeof(s));
@@ -734,16 +818,31 @@ int session_run(const struct wping_options *options)
     if (s.family == AF_INET && S_ip_options(&s) != 0)
         return EXIT_STATUS_ERROR;
     s.payload = malloc(options->size > 0 ? options->size : 1);
-    if (s.json) {
-        s.format = format_json_new(stdout);
-        s.stats.histogram = format_histogram_new(); /* percentiles for the summary */
-    } else {
-        s.format = format_text_new(stdout, options->stamp_lines ? FORMAT_TEXT_TIMESTAMP : 0);
-    }
-    if (s.payload == NULL || s.format == NULL || (s.json && s.stats.histogram == NULL)) {
+    if (s.payload == NULL) {
         diag_error(s.json, DIAG_SYSTEM, "wping: out of memory");
         goto out;
     }
+    /* Caught from here on; the streams wait for their readers with them unblocked. */
+    if (S_catch_signals(&s) != 0) {
+        diag_error(s.json, DIAG_SYSTEM, "wping: cannot catch signals: %s", strerror(errno));
+        goto out;
+    }
+    wait.mask = &s.wait_mask;
+    wait.give_up_at = S_give_up_at;
+    wait.context = &s;
+    s.out = format_output_open(STDOUT_FILENO, &wait);
+    s.err = format_output_open(STDERR_FILENO, &wait);
+    if (s.out != NULL && s.json) {
+        s.format = format_json_new(s.out);
+        s.stats.histogram = format_histogram_new(); /* percentiles for the summary */
+    } else if (s.out != NULL) {
+        s.format = format_text_new(s.out, options->stamp_lines ? FORMAT_TEXT_TIMESTAMP : 0);
+    }
+    if (s.err == NULL || s.format == NULL || (s.json && s.stats.histogram == NULL)) {
+        diag_error(s.json, DIAG_SYSTEM, "wping: out of memory");
+        goto out;
+    }
+    diag_set_stream(s.err);
     /* ping.exe's payload: the letters a to w, over and over (docs/design.md, Payload). */
     for (uint32_t i = 0; i < options->size; i++)
         s.payload[i] = (unsigned char)('a' + i % 23);
@@ -752,10 +851,6 @@ int session_run(const struct wping_options *options)
         goto out;
     if (!s.source_not_local && options->mode == WPING_MODE_PING)
         echo_set_notice_callback(s.handle, S_on_notice, &s);
-    if (S_catch_signals(&s) != 0) {
-        diag_error(s.json, DIAG_SYSTEM, "wping: cannot catch signals: %s", strerror(errno));
-        goto out;
-    }
 
     target.family = s.family;
     target.typed = options->target;
@@ -776,15 +871,23 @@ int session_run(const struct wping_options *options)
         status = S_path(&s, &target);
         goto out;
     }
+    /* The header goes out before anything is sent, as ping.exe's does. */
     if (format_begin(s.format, &target) != 0)
-        s.stop = SESSION_STOP_OUTPUT;
-    else
+        S_output_failed(&s);
+    S_flush(&s);
+    if (s.stop == SESSION_RUNNING)
         S_loop(&s);
     status = S_finish(&s);
 
 out:
+    diag_set_stream(NULL);
     echo_close(s.handle);
     format_free(s.format);
+    /* Nothing is left in them but after a failure, and then they give up at once. */
+    if (s.out != NULL)
+        fclose(s.out);
+    if (s.err != NULL)
+        fclose(s.err);
     format_histogram_free(s.stats.histogram);
     free(s.payload);
     return status;

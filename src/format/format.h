@@ -1,10 +1,11 @@
 /*
  * Formatters: what a ping session reports, turned into text. A formatter receives the events
  * of a session in order (begin, then outcomes and notices, statistics and interruptions) and
- * writes them to its stream, flushing after every line. Two implement struct format_ops, side
- * by side over the line builder of line.h: the ping.exe text (text.c) and the JSON Lines
- * stream (json.c, schema/wping-events.schema.json). Another formatter is one more such file
- * and its constructor here.
+ * writes them to its stream without flushing it: the caller flushes before it waits, so that
+ * a burst of lines goes out in one write (output.h makes such a stream). Two implement struct
+ * format_ops, side by side over the line builder of line.h: the ping.exe text (text.c) and the
+ * JSON Lines stream (json.c, schema/wping-events.schema.json). Another formatter is one more
+ * such file and its constructor here.
  *
  * The statistics tally (struct format_stats, stats.h) is kept by the caller and handed to the
  * formatter, so that the caller can also decide its exit status from it.
@@ -19,6 +20,7 @@
 
 #include <wping/echo.h>
 
+#include "output.h"
 #include "stats.h"
 
 /*

@@ -1,7 +1,7 @@
 /*
  * The JSON Lines formatter: one object per event, as schema/wping-events.schema.json
- * describes. Each line is built whole in memory and written with one flush, so a reader
- * never sees half an object.
+ * describes. Each line is built whole in memory and handed to the stream in one piece; the
+ * stream (output.h) writes whole buffers, so a reader never waits on half an object.
  */
 #include "format.h"
 #include "line.h"
@@ -251,7 +251,7 @@ static int S_family(const struct json *json, const struct format_member *member)
     return member != NULL ? member->family : json->family;
 }
 
-/* Ends the object and writes the line, flushed. */
+/* Ends the object and writes the line into the stream (the caller flushes it). */
 static int S_emit(FILE *out, struct format_line *b)
 {
     format_line_raw(b, "}", 1);
@@ -560,6 +560,8 @@ int format_json_error(FILE *err, const char *kind, const char *message, int exit
     S_text(&b, "message", message);
     S_int(&b, "exit_status", exit_status);
     result = S_emit(err, &b);
+    if (result == 0 && fflush(err) == EOF)
+        result = -1;
     format_line_free(&b);
     return result;
 }

@@ -82,7 +82,7 @@ int format_line_write(struct format_line *b, FILE *out)
         errno = ENOMEM;
         return -1;
     }
-    if (fwrite(b->data, 1, b->length, out) != b->length || fflush(out) == EOF)
+    if (fwrite(b->data, 1, b->length, out) != b->length)
         return -1;
     return 0;
 }

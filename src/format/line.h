@@ -1,6 +1,7 @@
 /*
  * What the formatters share beneath them: the line builder (a line is composed whole in
- * memory, then written with one call and flushed, so that a reader never sees half of one)
+ * memory, then handed to the stream with one call, so that a reader never sees half of one;
+ * the session flushes the stream before it waits, output.h)
  * and the texts of ping.exe's per-request lines, which the text output prints and the JSON
  * stream carries as "message". Each formatter (text.c, json.c) stands on this alone, never
  * on another formatter.
@@ -35,7 +36,7 @@ __attribute__((format(printf, 2, 3))) void format_line_printf(struct format_line
 __attribute__((format(printf, 2, 0))) void format_line_vprintf(struct format_line *line,
                                                                const char *fmt, va_list ap);
 
-/* Ends the line with a newline, writes it to `out` and flushes. Returns 0, or -1 with errno
+/* Ends the line with a newline and writes it to `out`, unflushed. Returns 0, or -1 with errno
  * set when the line had failed (ENOMEM) or writing failed. */
 int format_line_write(struct format_line *line, FILE *out);
 

@@ -21,7 +21,7 @@ struct text {
     struct format_line line;
 };
 
-/* Writes one line and flushes it, so that a pipe sees every line as it happens. */
+/* Writes one line into the stream's buffer; the session flushes before it waits (output.h). */
 __attribute__((format(printf, 2, 3))) static int S_line(struct text *text, const char *fmt, ...)
 {
     va_list ap;

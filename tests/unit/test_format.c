@@ -487,6 +487,8 @@ static void check_text_reports_write_failure(void)
         CHECK(full != NULL, "/dev/full: %s", strerror(errno));
         return;
     }
+    /* Unbuffered, so that the failure comes at the call: formatters never flush themselves. */
+    setvbuf(full, NULL, _IONBF, 0);
     format = format_text_new(full, 0);
     CHECK_INT(format_begin(format, &target), -1, "a full device fails the header");
     CHECK_INT(format_interrupt(format, FORMAT_CONTROL_C), -1, "and every later line");
@@ -955,6 +957,7 @@ static void check_json_reports_write_failure(void)
         CHECK(full != NULL, "/dev/full: %s", strerror(errno));
         return;
     }
+    setvbuf(full, NULL, _IONBF, 0);
     format = format_json_new(full);
     CHECK_INT(format_begin(format, &json_target), -1, "a full device fails the start object");
     CHECK_INT(format_json_error(full, "output", "x", 2), -1, "and an error object");
