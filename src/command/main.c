@@ -111,8 +111,9 @@ int main(int argc, char **argv)
     }
 
     /* These are the writes that no one else checks: a full disk or a closed stdout must not
-     * pass for success. */
-    if (fclose(stdout) != 0 && status != EXIT_STATUS_ERROR) {
+     * pass for success. A text longer than stdio's buffer (the usage) is written at once and
+     * its failure left in the error flag: fclose alone would not report it. */
+    if ((ferror(stdout) | fclose(stdout)) != 0 && status != EXIT_STATUS_ERROR) {
         diag_error(json, DIAG_OUTPUT, "wping: cannot write to standard output: %s",
                    strerror(errno));
         status = EXIT_STATUS_ERROR;
