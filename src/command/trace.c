@@ -37,6 +37,7 @@ struct trace {
     unsigned max_hops;
     struct trace_probe *probes; /* [hop - 1][index] */
     unsigned started_hops;      /* hops 1..started_hops have their probes out */
+    unsigned next_row;          /* the hop whose row is shown next */
     unsigned char *payload;
 };
 
@@ -117,6 +118,13 @@ static bool S_hop_done(struct trace *t, unsigned hop)
     return true;
 }
 
+static bool S_next_row_done(void *context)
+{
+    struct trace *t = context;
+
+    return S_hop_done(t, t->next_row);
+}
+
 static socklen_t S_length(const struct sockaddr_storage *address)
 {
     return address->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6)
@@ -195,12 +203,11 @@ int path_trace(const struct path_run *run)
     clock_gettime(CLOCK_MONOTONIC, &start);
     result = S_start_hops(&t, TRACE_WINDOW);
     while (result == ECHO_OK && !ended && shown < t.max_hops) {
-        if (!S_hop_done(&t, shown + 1)) {
-            result = echo_wait(run->handle, NULL, run->wait_mask);
-            if (result > 0)
-                result = ECHO_OK;
-            continue;
-        }
+        t.next_row = shown + 1;
+        result = echo_wait_for(run->handle, S_next_row_done, &t, NULL, run->wait_mask);
+        if (result != 1)
+            break;
+        result = ECHO_OK;
         struct format_hop row;
         char texts[FORMAT_TRACE_PROBES][NI_MAXHOST];
         char name[NI_MAXHOST];
