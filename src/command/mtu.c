@@ -25,6 +25,8 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <wping/address.h>
+
 #include "diag.h"
 #include "exit_status.h"
 
@@ -202,10 +204,7 @@ static bool S_learn(struct mtu_search *m, size_t size)
             m->reported = true;
             if (o->send_errno != 0)
                 snprintf(m->reporter, sizeof(m->reporter), "%s", "");
-            else if (getnameinfo((const struct sockaddr *)&o->responder,
-                                 o->responder.ss_family == AF_INET6 ? sizeof(struct sockaddr_in6)
-                                                                    : sizeof(struct sockaddr_in),
-                                 m->reporter, sizeof(m->reporter), NULL, 0, NI_NUMERICHOST) != 0)
+            else if (!echo_address_text(&o->responder, m->reporter, sizeof(m->reporter)))
                 m->reporter[0] = '\0';
         }
         return true;

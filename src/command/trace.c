@@ -17,6 +17,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <wping/address.h>
+
 #include "diag.h"
 #include "exit_status.h"
 
@@ -145,10 +147,7 @@ static void S_row(struct trace *t, unsigned hop, struct format_hop *row,
 
         p->status = o->status;
         p->rtt_ns = o->status == ECHO_REQ_TIMED_OUT ? 0 : o->rtt_ns;
-        texts[i][0] = '\0';
-        if ((o->responder.ss_family == AF_INET || o->responder.ss_family == AF_INET6) &&
-            getnameinfo((const struct sockaddr *)&o->responder, S_length(&o->responder), texts[i],
-                        NI_MAXHOST, NULL, 0, NI_NUMERICHOST) == 0)
+        if (echo_address_text(&o->responder, texts[i], NI_MAXHOST))
             p->from = texts[i];
         if (o->status == ECHO_SUCCESS)
             row->reached = true;

@@ -14,6 +14,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include <wping/address.h>
+
 struct format_path {
     FILE *out;
     bool json;
@@ -102,16 +104,10 @@ static void S_json_status(struct format_path *p, uint32_t status)
     S_json_string(p, echo_status_name(status, p->family));
 }
 
+/* The numeric address, or "" when there is none. */
 static void S_numeric(const struct sockaddr_storage *address, char *out, size_t size)
 {
-    socklen_t length =
-        address->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
-
-    out[0] = '\0';
-    if (address->ss_family != AF_INET && address->ss_family != AF_INET6)
-        return;
-    if (getnameinfo((const struct sockaddr *)address, length, out, (socklen_t)size, NULL, 0,
-                    NI_NUMERICHOST) != 0)
+    if (!echo_address_text(address, out, size))
         out[0] = '\0';
 }
 
