@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <ifaddrs.h>
 #include <linux/errqueue.h>
+#include <linux/net_tstamp.h>
 #include <netinet/icmp6.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -17,6 +18,12 @@
 #include <unistd.h>
 
 #include "packet.h"
+#include "stamp.h"
+
+/* Linux 6.13 lets each send name the key of its transmit stamp; older headers lack it. */
+#ifndef SCM_TS_OPT_ID
+#define SCM_TS_OPT_ID 81
+#endif
 #include "wping/timespec.h"
 
 /* Completed sequence numbers remembered to tell late and duplicate replies apart; older
@@ -37,6 +44,9 @@ struct slot {
     uint16_t sequence;
     struct timespec sent_mono;
     struct timespec deadline;
+    struct stamp_pair tx; /* the kernel's transmit stamps, once read from the error queue */
+    uint32_t tx_key;      /* the key they come with */
+    bool tx_keyed;        /* a stamp with tx_key can only be this request's */
     struct sockaddr_storage destination;
     uint8_t *data; /* copy of the request payload, kept to check the reply against */
     size_t data_size;
@@ -59,6 +69,14 @@ struct history {
     uint64_t tag;
     struct timespec sent_mono;
     struct timespec sent_real;
+    struct stamp_pair tx;
+};
+
+/* How transmit stamps are told apart (SOF_TIMESTAMPING_OPT_ID). */
+enum tx_keys {
+    TX_KEYS_OFF = 0,  /* no transmit stamps, or keys that can no longer be trusted */
+    TX_KEYS_SEQUENCE, /* each send names its key, the sequence number (SCM_TS_OPT_ID) */
+    TX_KEYS_COUNTER,  /* the kernel counts sends from 0 (before Linux 6.13) */
 };
 
 struct echo_handle {
@@ -82,14 +100,16 @@ struct echo_handle {
     uint8_t *tx; /* grown to the largest request so far */
     size_t tx_capacity;
     bool sent_since_read; /* a request went out since the socket was last read */
+    enum tx_keys tx_keys;
+    uint32_t tx_counter; /* TX_KEYS_COUNTER: the key of the next send */
+    bool reading_errors; /* the error queue is being read: do not start again */
     echo_notice_callback *notice;
     void *notice_context;
 };
 
 /* What the control messages of one received packet said. */
 struct rx_meta {
-    struct timespec kernel_time;
-    bool has_kernel_time;
+    struct stamp_pair rx;
     int ttl, tos;
     const uint8_t *ip_options;
     size_t ip_options_len;
@@ -192,9 +212,33 @@ static void S_enable(int fd, int level, int option)
     (void)setsockopt(fd, level, option, &on, sizeof(on));
 }
 
-static void S_configure_socket(echo_handle *h)
+/* Transmit stamps (DESIGN E6) come back on the error queue, one per send, keyed
+ * (OPT_ID) and without the packet (OPT_TSONLY). Hardware stamps come only from a device that
+ * is set up for them; then the software one is asked for as well (OPT_TX_SWHW), and receive
+ * stamps of the device too (RAW_HARDWARE). A kernel that refuses the hardware part still
+ * gives software stamps; one that refuses all leaves the user clock as the send time. */
+static void S_enable_tx_stamps(echo_handle *h)
+{
+    const int software = SOF_TIMESTAMPING_TX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE |
+                         SOF_TIMESTAMPING_OPT_ID | SOF_TIMESTAMPING_OPT_TSONLY;
+    const int hardware =
+        SOF_TIMESTAMPING_TX_HARDWARE | SOF_TIMESTAMPING_RAW_HARDWARE | SOF_TIMESTAMPING_OPT_TX_SWHW;
+    int flags = software | hardware;
+    h->tx_keys = TX_KEYS_OFF;
+    if (setsockopt(h->fd, SOL_SOCKET, SO_TIMESTAMPING, &flags, sizeof(flags)) != 0) {
+        flags = software;
+        if (setsockopt(h->fd, SOL_SOCKET, SO_TIMESTAMPING, &flags, sizeof(flags)) != 0)
+            return;
+    }
+    h->tx_keys = TX_KEYS_SEQUENCE;
+    h->tx_counter = 0;
+}
+
+static void S_configure_socket(echo_handle *h, const struct echo_config *config)
 {
     S_enable(h->fd, SOL_SOCKET, SO_TIMESTAMPNS);
+    if (!config->no_transmit_stamps)
+        S_enable_tx_stamps(h);
     if (h->family == AF_INET) {
         S_enable(h->fd, IPPROTO_IP, IP_RECVTTL);
         S_enable(h->fd, IPPROTO_IP, IP_RECVTOS);
@@ -300,7 +344,7 @@ int echo_open(const struct echo_config *config, echo_handle **handle)
             goto fail;
         }
     }
-    S_configure_socket(h);
+    S_configure_socket(h, config);
     if (config->ip_options_len) {
         struct echo_request options = {.ip_options = config->ip_options,
                                        .ip_options_len = config->ip_options_len};
@@ -475,15 +519,58 @@ static bool S_has_source_route(const struct echo_request *r)
 }
 
 static void S_drain_errors(echo_handle *h);
+static void S_read_errors(echo_handle *h, int64_t want);
 
-static ssize_t S_sendto(echo_handle *h, size_t length, const struct slot *s)
+/* One send; with TX_KEYS_SEQUENCE it names the key of its transmit stamp. A kernel before
+ * 6.13 refuses that control message (EINVAL): then the kernel's send counter is the key. */
+static ssize_t S_send_once(echo_handle *h, size_t length, struct slot *s)
+{
+    struct iovec iov = {.iov_base = h->tx, .iov_len = length};
+    struct msghdr msg = {.msg_name = &s->destination,
+                         .msg_namelen = S_sockaddr_len(h->family),
+                         .msg_iov = &iov,
+                         .msg_iovlen = 1};
+    union {
+        char buffer[CMSG_SPACE(sizeof(uint32_t))];
+        struct cmsghdr align;
+    } control;
+    uint32_t key = s->sequence;
+    if (h->tx_keys == TX_KEYS_SEQUENCE) {
+        memset(&control, 0, sizeof(control));
+        msg.msg_control = control.buffer;
+        msg.msg_controllen = sizeof(control.buffer);
+        struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_TS_OPT_ID;
+        c->cmsg_len = CMSG_LEN(sizeof(key));
+        memcpy(CMSG_DATA(c), &key, sizeof(key));
+    }
+    ssize_t sent;
+    do {
+        sent = sendmsg(h->fd, &msg, 0);
+    } while (sent < 0 && errno == EINTR);
+    if (sent < 0 && errno == EINVAL && h->tx_keys == TX_KEYS_SEQUENCE) {
+        h->tx_keys = TX_KEYS_COUNTER;
+        return S_send_once(h, length, s);
+    }
+    if (h->tx_keys == TX_KEYS_COUNTER) {
+        if (sent < 0) {
+            /* A failed send may or may not have taken a key: from now on a stamp could
+             * belong to another request, so none is used. */
+            h->tx_keys = TX_KEYS_OFF;
+        } else {
+            key = h->tx_counter++;
+        }
+    }
+    s->tx_key = key;
+    s->tx_keyed = sent >= 0 && h->tx_keys != TX_KEYS_OFF;
+    return sent;
+}
+
+static ssize_t S_sendto(echo_handle *h, size_t length, struct slot *s)
 {
     for (int attempt = 0;; attempt++) {
-        ssize_t sent;
-        do {
-            sent = sendto(h->fd, h->tx, length, 0, (const struct sockaddr *)&s->destination,
-                          S_sockaddr_len(h->family));
-        } while (sent < 0 && errno == EINTR);
+        ssize_t sent = S_send_once(h, length, s);
         if (sent >= 0 || h->kind != ECHO_SOCKET_DGRAM || attempt > 0)
             return sent;
         /* A queued ICMP error leaves its errno in the socket, and the next send returns
@@ -547,6 +634,8 @@ int echo_start(echo_handle *h, const struct echo_request *request, echo_callback
     s->context = context;
     s->check_quoted_destination = !S_has_source_route(request);
     s->send_failed = false;
+    s->tx_keyed = false;
+    memset(&s->tx, 0, sizeof(s->tx));
     memset(&s->outcome, 0, sizeof(s->outcome));
     s->outcome.sequence = sequence;
     s->outcome.tag = request->tag;
@@ -584,6 +673,7 @@ static void S_remember(echo_handle *h, const struct slot *s, enum history_state 
     entry->state = (uint8_t)state;
     entry->sent_mono = s->sent_mono;
     entry->sent_real = s->outcome.sent_at;
+    entry->tx = s->tx;
     entry->data_size = (uint32_t)s->data_size;
     entry->data_hash = s->data_hash;
     entry->tag = s->outcome.tag;
@@ -619,23 +709,19 @@ static void S_expire(echo_handle *h)
     }
 }
 
-/* RTT against the kernel's receive timestamp when it is consistent with the monotonic
- * clock; a wall-clock step in between makes it fall outside and the monotonic RTT wins. */
+/* RTT between the best pair of stamps that is consistent with the monotonic clock
+ * (stamp_rtt); a wall-clock step in between makes a pair fall outside, and the next wins. */
 static uint64_t S_rtt(const struct timespec *sent_real, const struct timespec *sent_mono,
-                      const struct rx_meta *meta, bool *kernel)
+                      const struct stamp_pair *tx, const struct rx_meta *meta,
+                      enum echo_clock *clock)
 {
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
-    int64_t monotonic = timespec_diff_ns(&now, sent_mono);
-    *kernel = false;
-    if (meta->has_kernel_time) {
-        int64_t measured = timespec_diff_ns(&meta->kernel_time, sent_real);
-        if (measured >= 0 && measured <= monotonic) {
-            *kernel = true;
-            return (uint64_t)measured;
-        }
-    }
-    return monotonic > 0 ? (uint64_t)monotonic : 0;
+    struct stamp_times times = {.sent_user = *sent_real,
+                                .monotonic_ns = timespec_diff_ns(&now, sent_mono),
+                                .tx = *tx,
+                                .rx = meta->rx};
+    return stamp_rtt(&times, clock);
 }
 
 static void S_read_meta(struct msghdr *msg, struct rx_meta *meta)
@@ -648,8 +734,11 @@ static void S_read_meta(struct msghdr *msg, struct rx_meta *meta)
         int value;
         if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS &&
             len >= sizeof(struct timespec)) {
-            memcpy(&meta->kernel_time, d, sizeof(struct timespec));
-            meta->has_kernel_time = true;
+            /* The same software stamp as SCM_TIMESTAMPING's ts[0], when both come. */
+            memcpy(&meta->rx.software, d, sizeof(struct timespec));
+            meta->rx.has_software = true;
+        } else if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPING) {
+            (void)stamp_read_timestamping(d, len, &meta->rx);
         } else if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TTL && len >= sizeof(int)) {
             memcpy(&value, d, sizeof(value));
             meta->ttl = value;
@@ -694,8 +783,8 @@ static void S_notice(echo_handle *h, enum echo_notice_kind kind, const struct pa
         notice.sent_size = entry->data_size;
     }
     if (entry->state != HISTORY_NONE && entry->sequence == info->sequence) {
-        bool kernel;
-        notice.rtt_ns = S_rtt(&entry->sent_real, &entry->sent_mono, meta, &kernel);
+        notice.rtt_ns =
+            S_rtt(&entry->sent_real, &entry->sent_mono, &entry->tx, meta, &notice.clock);
         notice.data_match = kind != ECHO_NOTICE_MALFORMED && info->data_len == entry->data_size &&
                             S_hash(info->data, info->data_len) == entry->data_hash;
     }
@@ -746,6 +835,13 @@ static void S_dispatch(echo_handle *h, const struct packet_info *info,
         return;
     }
     struct slot *s = S_find(h, info->sequence);
+    if (s != NULL && s->tx_keyed && !s->tx.has_software && !s->tx.has_hardware &&
+        !h->reading_errors) {
+        /* The transmit stamp was queued before the answer came: read it first. That may
+         * complete this request with an error from the same queue, so look it up again. */
+        S_read_errors(h, s->tx_key);
+        s = S_find(h, info->sequence);
+    }
     if (s == NULL || s->send_failed) {
         if (info->kind == PACKET_ECHO_REPLY)
             S_unmatched_reply(h, info, from, meta);
@@ -755,7 +851,9 @@ static void S_dispatch(echo_handle *h, const struct packet_info *info,
         !S_same_address((const struct sockaddr *)&s->destination, info->quoted_destination))
         return;
     struct echo_outcome *o = &s->outcome;
-    o->rtt_ns = S_rtt(&o->sent_at, &s->sent_mono, meta, &o->kernel_timestamp);
+    o->rtt_ns = S_rtt(&o->sent_at, &s->sent_mono, &s->tx, meta, &o->clock);
+    o->kernel_timestamp = o->clock == ECHO_CLOCK_USER_KERNEL_RX || o->clock == ECHO_CLOCK_KERNEL ||
+                          o->clock == ECHO_CLOCK_HARDWARE;
     o->responder = *from;
     o->ttl = info->ttl >= 0 ? info->ttl : meta->ttl;
     o->tos = info->tos >= 0 ? info->tos : meta->tos;
@@ -777,11 +875,12 @@ struct receive {
     struct iovec iov;
 };
 
-/* One recvmsg into the handle's receive buffer, with `msg` pointing into `r`. */
-static ssize_t S_receive(echo_handle *h, struct receive *r, struct msghdr *msg, int flags)
+/* One recvmsg into `buffer`, with `msg` pointing into `r`. */
+static ssize_t S_receive(echo_handle *h, struct receive *r, struct msghdr *msg, int flags,
+                         void *buffer, size_t size)
 {
     memset(&r->name, 0, sizeof(r->name));
-    r->iov = (struct iovec){.iov_base = h->rx, .iov_len = RX_BUFFER};
+    r->iov = (struct iovec){.iov_base = buffer, .iov_len = size};
     *msg = (struct msghdr){.msg_name = &r->name,
                            .msg_namelen = sizeof(r->name),
                            .msg_iov = &r->iov,
@@ -796,7 +895,7 @@ static void S_read_packets(echo_handle *h)
     for (int budget = READ_BUDGET; budget > 0; budget--) {
         struct receive r;
         struct msghdr msg;
-        ssize_t n = S_receive(h, &r, &msg, MSG_DONTWAIT);
+        ssize_t n = S_receive(h, &r, &msg, MSG_DONTWAIT, h->rx, RX_BUFFER);
         if (n < 0) {
             if (errno == EAGAIN || errno == EWOULDBLOCK)
                 return;
@@ -819,27 +918,50 @@ static void S_read_packets(echo_handle *h)
     }
 }
 
-/* Datagram ICMP sockets hand ICMP errors over through the error queue (IP_RECVERR), with
- * the quoted echo request header as data and the router as the "offender". */
-static void S_read_error(echo_handle *h, struct msghdr *msg, size_t length)
+/* A transmit stamp goes to the outstanding request with its key, and to no other: once
+ * that request has completed, it is dropped. */
+static bool S_tx_stamp(echo_handle *h, const struct stamp_errqueue *e)
 {
+    for (size_t i = 0; i < h->slot_count; i++) {
+        struct slot *s = &h->slots[i];
+        if (!s->used || !s->tx_keyed || s->tx_key != e->key)
+            continue;
+        if (e->tx.has_software && !s->tx.has_software) {
+            s->tx.software = e->tx.software;
+            s->tx.has_software = true;
+        }
+        if (e->tx.has_hardware && !s->tx.has_hardware) {
+            s->tx.hardware = e->tx.hardware;
+            s->tx.has_hardware = true;
+        }
+        return true;
+    }
+    return false;
+}
+
+/* One error-queue message: a transmit stamp (origin SO_EE_ORIGIN_TIMESTAMPING, both socket
+ * kinds) or, on datagram sockets, an ICMP error (IP_RECVERR), with the quoted echo request
+ * header as data and the router as the "offender". Returns true for the transmit stamp of
+ * the request with key `want`. */
+static bool S_read_error(echo_handle *h, struct msghdr *msg, const uint8_t *data, size_t length,
+                         int64_t want)
+{
+    struct stamp_errqueue e;
+    stamp_parse_errqueue(msg->msg_control, msg->msg_controllen, &e);
+    if (e.kind == STAMP_ERRQUEUE_TX)
+        return S_tx_stamp(h, &e) && (int64_t)e.key == want;
+    if (e.kind != STAMP_ERRQUEUE_ERROR || h->kind != ECHO_SOCKET_DGRAM)
+        return false;
     const struct sockaddr *destination = msg->msg_name;
     struct rx_meta meta;
     S_read_meta(msg, &meta);
-    const struct sock_extended_err *ee = NULL;
-    for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c != NULL; c = CMSG_NXTHDR(msg, c))
-        if ((c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_RECVERR) ||
-            (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_RECVERR))
-            ee = (const struct sock_extended_err *)CMSG_DATA(c);
-    if (ee == NULL)
-        return;
-    if (ee->ee_origin == SO_EE_ORIGIN_LOCAL && ee->ee_errno == EMSGSIZE)
-        h->local_mtu = ee->ee_info; /* quotes no request: the send that failed takes it */
+    if (e.origin == SO_EE_ORIGIN_LOCAL && e.error == EMSGSIZE)
+        h->local_mtu = e.info; /* quotes no request: the send that failed takes it */
     struct packet_info info;
     memset(&info, 0, sizeof(info));
     info.ttl = info.tos = info.ip_flags = -1;
-    if (!packet_parse_quoted_echo(h->family, h->rx, length, &info.identifier, &info.sequence))
-        return;
+    if (!packet_parse_quoted_echo(h->family, data, length, &info.identifier, &info.sequence))
+        return false;
     info.has_echo = true;
     info.kind = PACKET_ERROR;
     /* The name of an error-queue message is the destination the quoted request went to. */
@@ -852,39 +974,47 @@ static void S_read_error(echo_handle *h, struct msghdr *msg, size_t length)
         memcpy(info.quoted_destination, address, size);
         info.has_quoted_destination = true;
     }
-    if (ee->ee_origin == SO_EE_ORIGIN_ICMP || ee->ee_origin == SO_EE_ORIGIN_ICMP6) {
-        info.status = packet_error_status(h->family, ee->ee_type, ee->ee_code);
+    if (e.origin == SO_EE_ORIGIN_ICMP || e.origin == SO_EE_ORIGIN_ICMP6) {
+        info.status = packet_error_status(h->family, e.type, e.code);
         if (info.status == ECHO_PACKET_TOO_BIG)
-            info.mtu = ee->ee_info; /* the kernel's copy of the next-hop MTU field */
-    } else if (ee->ee_origin == SO_EE_ORIGIN_LOCAL)
-        info.status = packet_errno_status((int)ee->ee_errno);
+            info.mtu = e.info; /* the kernel's copy of the next-hop MTU field */
+    } else {
+        info.status = packet_errno_status((int)e.error);
+    }
     if (info.status == 0)
-        return;
-    struct sockaddr_storage offender;
-    memset(&offender, 0, sizeof(offender));
-    const struct sockaddr *from = SO_EE_OFFENDER(ee);
-    if (from->sa_family == AF_INET || from->sa_family == AF_INET6)
-        memcpy(&offender, from, S_sockaddr_len(from->sa_family));
+        return false;
     /* The error queue gives no TTL of the error packet itself. */
     meta.ttl = meta.tos = -1;
-    S_dispatch(h, &info, &offender, &meta);
+    S_dispatch(h, &info, &e.offender, &meta);
+    return false;
+}
+
+/* Reads the error queue until it is empty or, when `want` is a key (not -1), until the
+ * transmit stamp with that key has come: what stays queued keeps POLLERR up, so the next
+ * wait reads it. Its own buffer, since a reply being dispatched may still be in h->rx; the
+ * quoted request header is all an error's data is read for. */
+static void S_read_errors(echo_handle *h, int64_t want)
+{
+    uint8_t data[256];
+    h->reading_errors = true;
+    for (int budget = READ_BUDGET; budget > 0; budget--) {
+        struct receive r;
+        struct msghdr msg;
+        ssize_t n = S_receive(h, &r, &msg, MSG_ERRQUEUE | MSG_DONTWAIT, data, sizeof(data));
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            break;
+        }
+        if (S_read_error(h, &msg, data, (size_t)n, want))
+            break;
+    }
+    h->reading_errors = false;
 }
 
 static void S_drain_errors(echo_handle *h)
 {
-    if (h->kind != ECHO_SOCKET_DGRAM)
-        return;
-    for (int budget = READ_BUDGET; budget > 0; budget--) {
-        struct receive r;
-        struct msghdr msg;
-        ssize_t n = S_receive(h, &r, &msg, MSG_ERRQUEUE | MSG_DONTWAIT);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return;
-        }
-        S_read_error(h, &msg, (size_t)n);
-    }
+    S_read_errors(h, -1);
 }
 
 static int S_process(echo_handle *h, bool input, bool errors)

@@ -360,10 +360,13 @@ static int S_outcome(struct format *self, const struct format_reply *reply)
         S_int(b, "ttl", outcome->ttl);
     else
         S_null(b, "ttl");
-    if (class == FORMAT_CLASS_SUCCESS || class == FORMAT_CLASS_ICMP_ERROR)
+    if (class == FORMAT_CLASS_SUCCESS || class == FORMAT_CLASS_ICMP_ERROR) {
         S_ms(b, "rtt_ms", (double)outcome->rtt_ns);
-    else
+        S_text(b, "clock", echo_clock_name(outcome->clock));
+    } else {
         S_null(b, "rtt_ms");
+        S_null(b, "clock");
+    }
     if (class == FORMAT_CLASS_SUCCESS && format_is_corrupt(outcome)) {
         S_uint(b, "sent_bytes", outcome->sent_size);
         S_bool(b, "payload_match", outcome->data_match && outcome->data_len == outcome->sent_size);
@@ -413,10 +416,13 @@ static int S_notice(struct format *self, const struct format_notice *event)
         S_int(b, "ttl", notice->ttl);
     else
         S_null(b, "ttl");
-    if (notice->rtt_ns > 0)
+    if (notice->rtt_ns > 0) {
         S_ms(b, "rtt_ms", (double)notice->rtt_ns);
-    else
+        S_text(b, "clock", echo_clock_name(notice->clock));
+    } else {
         S_null(b, "rtt_ms");
+        S_null(b, "clock");
+    }
     S_bool(b, "payload_match", notice->data_match);
     return S_emit(json->out, b);
 }

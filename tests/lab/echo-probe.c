@@ -81,12 +81,13 @@ static void print_outcome(void *context, const struct echo_outcome *o)
 {
     struct probe *p = context;
     char from[INET6_ADDRSTRLEN];
-    printf("seq=%u status=%u name=%s from=%s rtt_us=%llu at_us=%llu kts=%d ttl=%d tos=%d "
-           "flags=%d len=%zu match=%d trunc=%d errno=%d opts=",
+    printf("seq=%u status=%u name=%s from=%s rtt_us=%llu at_us=%llu kts=%d clock=%s ttl=%d "
+           "tos=%d flags=%d len=%zu match=%d trunc=%d errno=%d opts=",
            o->sequence, o->status, echo_status_name(o->status, p->family),
            address_text(&o->responder, from, sizeof(from)), (unsigned long long)(o->rtt_ns / 1000),
-           (unsigned long long)(monotonic_us() - p->opened_us), o->kernel_timestamp, o->ttl, o->tos,
-           o->ip_flags, o->data_len, o->data_match, o->data_truncated, o->send_errno);
+           (unsigned long long)(monotonic_us() - p->opened_us), o->kernel_timestamp,
+           o->clock ? echo_clock_name(o->clock) : "-", o->ttl, o->tos, o->ip_flags, o->data_len,
+           o->data_match, o->data_truncated, o->send_errno);
     if (o->ip_options_len == 0)
         fputs("-", stdout);
     for (size_t i = 0; i < o->ip_options_len; i++)

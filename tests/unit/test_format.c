@@ -70,6 +70,7 @@ static struct echo_outcome reply_from(const char *from, uint64_t rtt_us)
     else
         set_v4(&outcome.responder, from);
     outcome.rtt_ns = rtt_us * 1000u;
+    outcome.clock = ECHO_CLOCK_KERNEL;
     outcome.ttl = 64;
     outcome.tos = 0;
     outcome.data_len = 32;
@@ -83,6 +84,7 @@ static struct echo_outcome error_from(const char *from, uint32_t status)
     struct echo_outcome outcome = reply_from(from, 3000);
 
     outcome.status = status;
+    outcome.clock = ECHO_CLOCK_USER_KERNEL_RX;
     outcome.data_len = 0;
     outcome.data_match = false;
     return outcome;
@@ -658,24 +660,24 @@ static void check_json_outcome_objects(void)
     outcome.sent_at = stamp_time;
     outcome.ttl = 63;
     outcome.rtt_ns = 42499; /* rounds to 42 us */
-    check_json_line(&reply,
-                    "{\"type\":\"reply\",\"seq\":7,\"icmp_seq\":7,"
-                    "\"timestamp\":\"2026-11-21T12:04:33.123456Z\",\"status\":0,"
-                    "\"status_name\":\"IP_SUCCESS\","
-                    "\"message\":\"Reply from 198.18.1.2: bytes=32 time<1ms TTL=63\","
-                    "\"responder\":\"198.18.1.2\",\"bytes\":32,\"ttl\":63,\"rtt_ms\":0.042}\n");
+    check_json_line(&reply, "{\"type\":\"reply\",\"seq\":7,\"icmp_seq\":7,"
+                            "\"timestamp\":\"2026-11-21T12:04:33.123456Z\",\"status\":0,"
+                            "\"status_name\":\"IP_SUCCESS\","
+                            "\"message\":\"Reply from 198.18.1.2: bytes=32 time<1ms TTL=63\","
+                            "\"responder\":\"198.18.1.2\",\"bytes\":32,\"ttl\":63,\"rtt_ms\":0.042,"
+                            "\"clock\":\"kernel-tx/kernel-rx\"}\n");
 
     outcome.rtt_ns = 12345500; /* rounds to 12.346 ms */
     outcome.data_match = false;
     outcome.sequence = 0;
     reply.request = 65536;
-    check_json_line(&reply,
-                    "{\"type\":\"corrupt\",\"seq\":65536,\"icmp_seq\":0,"
-                    "\"timestamp\":\"2026-11-21T12:04:33.123456Z\",\"status\":0,"
-                    "\"status_name\":\"IP_SUCCESS\","
-                    "\"message\":\"Reply from 198.18.1.2: bytes=32 time=12ms TTL=63\","
-                    "\"responder\":\"198.18.1.2\",\"bytes\":32,\"ttl\":63,\"rtt_ms\":12.346,"
-                    "\"sent_bytes\":32,\"payload_match\":false}\n");
+    check_json_line(&reply, "{\"type\":\"corrupt\",\"seq\":65536,\"icmp_seq\":0,"
+                            "\"timestamp\":\"2026-11-21T12:04:33.123456Z\",\"status\":0,"
+                            "\"status_name\":\"IP_SUCCESS\","
+                            "\"message\":\"Reply from 198.18.1.2: bytes=32 time=12ms TTL=63\","
+                            "\"responder\":\"198.18.1.2\",\"bytes\":32,\"ttl\":63,\"rtt_ms\":12."
+                            "346,\"clock\":\"kernel-tx/kernel-rx\","
+                            "\"sent_bytes\":32,\"payload_match\":false}\n");
 
     outcome.data_match = true;
     outcome.data_len = 16;
@@ -687,6 +689,7 @@ static void check_json_outcome_objects(void)
                     "\"status_name\":\"IP_SUCCESS\","
                     "\"message\":\"Reply from 198.18.1.2: bytes=16 (sent 32) time=12ms TTL=63\","
                     "\"responder\":\"198.18.1.2\",\"bytes\":16,\"ttl\":63,\"rtt_ms\":12.346,"
+                    "\"clock\":\"kernel-tx/kernel-rx\","
                     "\"sent_bytes\":32,\"payload_match\":false}\n");
 
     outcome = error_from("198.18.0.1", ECHO_DEST_HOST_UNREACHABLE);
@@ -695,22 +698,22 @@ static void check_json_outcome_objects(void)
     outcome.ttl = -1;
     outcome.rtt_ns = 1000;
     reply.request = 2;
-    check_json_line(&reply,
-                    "{\"type\":\"icmp_error\",\"seq\":2,\"icmp_seq\":2,"
-                    "\"timestamp\":\"2026-11-21T12:04:33.123456Z\",\"status\":11003,"
-                    "\"status_name\":\"IP_DEST_HOST_UNREACHABLE\","
-                    "\"message\":\"Reply from 198.18.0.1: Destination host unreachable.\","
-                    "\"responder\":\"198.18.0.1\",\"bytes\":null,\"ttl\":null,\"rtt_ms\":0.001}\n");
+    check_json_line(&reply, "{\"type\":\"icmp_error\",\"seq\":2,\"icmp_seq\":2,"
+                            "\"timestamp\":\"2026-11-21T12:04:33.123456Z\",\"status\":11003,"
+                            "\"status_name\":\"IP_DEST_HOST_UNREACHABLE\","
+                            "\"message\":\"Reply from 198.18.0.1: Destination host unreachable.\","
+                            "\"responder\":\"198.18.0.1\",\"bytes\":null,\"ttl\":null,\"rtt_ms\":0."
+                            "001,\"clock\":\"user/kernel-rx\"}\n");
 
     outcome = timeout();
     outcome.sequence = 3;
     outcome.sent_at = stamp_time;
     reply.request = 3;
-    check_json_line(&reply,
-                    "{\"type\":\"timeout\",\"seq\":3,\"icmp_seq\":3,"
-                    "\"timestamp\":\"2026-11-21T12:04:33.123456Z\",\"status\":11010,"
-                    "\"status_name\":\"IP_REQ_TIMED_OUT\",\"message\":\"Request timed out.\","
-                    "\"responder\":null,\"bytes\":null,\"ttl\":null,\"rtt_ms\":null}\n");
+    check_json_line(
+        &reply, "{\"type\":\"timeout\",\"seq\":3,\"icmp_seq\":3,"
+                "\"timestamp\":\"2026-11-21T12:04:33.123456Z\",\"status\":11010,"
+                "\"status_name\":\"IP_REQ_TIMED_OUT\",\"message\":\"Request timed out.\","
+                "\"responder\":null,\"bytes\":null,\"ttl\":null,\"rtt_ms\":null,\"clock\":null}\n");
 
     outcome = send_failure(ECHO_GENERAL_FAILURE, EPERM);
     outcome.sequence = 4;
@@ -720,7 +723,7 @@ static void check_json_outcome_objects(void)
                     "{\"type\":\"send_failure\",\"seq\":4,\"icmp_seq\":4,"
                     "\"timestamp\":\"2026-11-21T12:04:33.123456Z\",\"status\":11050,"
                     "\"status_name\":\"IP_GENERAL_FAILURE\",\"message\":\"General failure.\","
-                    "\"responder\":null,\"bytes\":null,\"ttl\":null,\"rtt_ms\":null,"
+                    "\"responder\":null,\"bytes\":null,\"ttl\":null,\"rtt_ms\":null,\"clock\":null,"
                     "\"errno\":\"EPERM\"}\n");
 }
 
@@ -742,6 +745,7 @@ static void check_json_reply_with_route_and_timestamps(void)
                             "\"status_name\":\"IP_SUCCESS\","
                             "\"message\":\"Reply from 198.18.1.2: bytes=32 time=1ms TTL=64\","
                             "\"responder\":\"198.18.1.2\",\"bytes\":32,\"ttl\":64,\"rtt_ms\":1.000,"
+                            "\"clock\":\"kernel-tx/kernel-rx\","
                             "\"route\":[\"198.18.1.1\",\"198.18.0.1\"],"
                             "\"ip_timestamps\":{\"entries\":[{\"address\":\"198.18.1.2\","
                             "\"ms\":20373459}],\"overflow\":2}}\n");
@@ -755,6 +759,7 @@ static void check_json_reply_with_route_and_timestamps(void)
                             "\"status_name\":\"IP_SUCCESS\","
                             "\"message\":\"Reply from 198.18.1.2: bytes=32 time=1ms TTL=64\","
                             "\"responder\":\"198.18.1.2\",\"bytes\":32,\"ttl\":64,\"rtt_ms\":1.000,"
+                            "\"clock\":\"kernel-tx/kernel-rx\","
                             "\"ip_timestamps\":{\"entries\":[{\"address\":null,\"ms\":20373459},"
                             "{\"address\":null,\"ms\":5}],\"overflow\":2}}\n");
 }
@@ -774,6 +779,7 @@ static void check_json_notice_objects(void)
     notice.sequence = 5;
     set_v4(&notice.responder, "198.18.2.2");
     notice.rtt_ns = 1500;
+    notice.clock = ECHO_CLOCK_USER;
     notice.ttl = 63;
     notice.data_len = 32;
     notice.data_match = true;
@@ -782,18 +788,21 @@ static void check_json_notice_objects(void)
               "{\"type\":\"duplicate\",\"seq\":5,\"icmp_seq\":5,"
               "\"timestamp\":\"2026-11-21T12:04:33.123456Z\",\"status\":0,"
               "\"status_name\":\"IP_SUCCESS\",\"message\":null,\"responder\":\"198.18.2.2\","
-              "\"bytes\":32,\"ttl\":63,\"rtt_ms\":0.002,\"payload_match\":true}\n",
+              "\"bytes\":32,\"ttl\":63,\"rtt_ms\":0.002,\"clock\":\"user/"
+              "user\",\"payload_match\":true}\n",
               "duplicate");
     header = strlen(capture_text(&capture));
     notice.kind = ECHO_NOTICE_LATE;
     notice.rtt_ns = 1050000000;
+    notice.clock = ECHO_CLOCK_USER_KERNEL_RX;
     notice.data_match = false;
     CHECK_INT(format_notice(capture.format, &event), 0, "late");
     CHECK_STR(json_since(&capture, header, got, sizeof(got)),
               "{\"type\":\"late\",\"seq\":5,\"icmp_seq\":5,"
               "\"timestamp\":\"2026-11-21T12:04:33.123456Z\",\"status\":0,"
               "\"status_name\":\"IP_SUCCESS\",\"message\":null,\"responder\":\"198.18.2.2\","
-              "\"bytes\":32,\"ttl\":63,\"rtt_ms\":1050.000,\"payload_match\":false}\n",
+              "\"bytes\":32,\"ttl\":63,\"rtt_ms\":1050.000,\"clock\":\"user/"
+              "kernel-rx\",\"payload_match\":false}\n",
               "late");
     header = strlen(capture_text(&capture));
     notice.kind = ECHO_NOTICE_MALFORMED;
@@ -806,7 +815,7 @@ static void check_json_notice_objects(void)
               "{\"type\":\"malformed\",\"seq\":null,\"icmp_seq\":5,"
               "\"timestamp\":\"2026-11-21T12:04:33.123456Z\",\"status\":null,"
               "\"status_name\":null,\"message\":null,\"responder\":\"198.18.2.2\","
-              "\"bytes\":3,\"ttl\":null,\"rtt_ms\":null,\"payload_match\":false}\n",
+              "\"bytes\":3,\"ttl\":null,\"rtt_ms\":null,\"clock\":null,\"payload_match\":false}\n",
               "malformed: no request, no status");
     capture_close(&capture);
 }

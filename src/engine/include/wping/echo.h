@@ -56,6 +56,10 @@ struct echo_config {
      * same options then need no privilege. */
     const uint8_t *ip_options;
     size_t ip_options_len;
+    /* Take send times from the clock read before the send, not from the kernel's transmit
+     * stamps: those cost the kernel a message and the engine a read of the error queue per
+     * request, a third more time per echo in a loopback flood (bench/RESULTS.md). */
+    bool no_transmit_stamps;
 };
 
 void echo_config_init(struct echo_config *config, int family);
@@ -105,6 +109,23 @@ struct echo_request {
     bool probe_mtu;
 };
 
+/* Which two clocks an RTT was measured between (DESIGN E6), best first. The send time is the
+ * kernel's transmit stamp when it came (SO_TIMESTAMPING, read from the error queue), else the
+ * clock read just before the send; the receive time is the kernel's receive stamp, else the
+ * clock read when the packet was processed. Every pair is checked against the monotonic
+ * clock, so a wall-clock step never shows as an RTT. */
+enum echo_clock {
+    ECHO_CLOCK_NONE = 0,       /* no RTT (timeouts, local failures) */
+    ECHO_CLOCK_USER,           /* "user/user": monotonic clock around send and processing */
+    ECHO_CLOCK_USER_KERNEL_RX, /* "user/kernel-rx": clock before the send, kernel receive stamp */
+    ECHO_CLOCK_KERNEL_TX_USER, /* "kernel-tx/user": kernel transmit stamp, processing time */
+    ECHO_CLOCK_KERNEL,         /* "kernel-tx/kernel-rx": both software stamps of the kernel */
+    ECHO_CLOCK_HARDWARE,       /* "hardware-tx/hardware-rx": both stamps of the device */
+};
+
+/* The pair's name as the JSON output gives it ("kernel-tx/kernel-rx"); NULL for NONE. */
+const char *echo_clock_name(enum echo_clock clock);
+
 /* Everything known about how one request ended. */
 struct echo_outcome {
     uint32_t status;   /* enum echo_status */
@@ -115,7 +136,8 @@ struct echo_outcome {
         responder;           /* echo reply source or ICMP error sender; ss_family 0 if none */
     uint64_t rtt_ns;         /* send to receive; 0 for timeouts and local failures */
     bool kernel_timestamp;   /* rtt_ns is against the kernel's receive timestamp */
-    struct timespec sent_at; /* CLOCK_REALTIME at the send */
+    enum echo_clock clock;   /* the clocks rtt_ns was measured between */
+    struct timespec sent_at; /* CLOCK_REALTIME at the send (the clock read before it) */
     int ttl;                 /* reply TTL / hop limit, -1 when unknown */
     int tos;                 /* reply TOS / traffic class, -1 when unknown */
     int ip_flags;            /* reply IPv4 flags (0x02 = DF), -1 when unknown */
@@ -205,8 +227,9 @@ struct echo_notice {
     uint64_t tag;
     size_t sent_size;
     struct sockaddr_storage responder;
-    uint64_t rtt_ns; /* since the original request was sent, 0 when unknown */
-    int ttl;         /* -1 when unknown */
+    uint64_t rtt_ns;       /* since the original request was sent, 0 when unknown */
+    enum echo_clock clock; /* the clocks rtt_ns was measured between; NONE when unknown */
+    int ttl;               /* -1 when unknown */
     size_t data_len;
     bool data_match;
 };
