@@ -78,6 +78,9 @@ static int S_start(struct trace *t, unsigned first, unsigned last, int index)
     request.size = run->options->size;
     request.tos = run->options->tos >= 0 ? run->options->tos : 0;
     request.dont_fragment = run->options->dont_fragment;
+    /* With -f every probe must reach the router that decides: a size the path-MTU cache
+     * learnt from another probe of this very trace would otherwise be refused here. */
+    request.probe_mtu = run->options->dont_fragment;
     request.timeout_ms = run->options->timeout_ms;
     for (unsigned hop = first; hop <= last; hop++) {
         struct trace_probe *probe = S_probe(t, hop, index);
@@ -138,6 +141,7 @@ static void S_row(struct trace *t, unsigned hop, struct format_hop *row,
                   char texts[FORMAT_TRACE_PROBES][NI_MAXHOST], char *name, size_t name_size)
 {
     const struct sockaddr_storage *shown = NULL;
+    bool error_named = false;
 
     memset(row, 0, sizeof(*row));
     row->hop = hop;
@@ -149,12 +153,17 @@ static void S_row(struct trace *t, unsigned hop, struct format_hop *row,
         p->rtt_ns = o->status == ECHO_REQ_TIMED_OUT ? 0 : o->rtt_ns;
         if (echo_address_text(&o->responder, texts[i], NI_MAXHOST))
             p->from = texts[i];
-        if (o->status == ECHO_SUCCESS)
+        if (o->status == ECHO_SUCCESS) {
             row->reached = true;
-        else if (o->status != ECHO_TTL_EXPIRED_TRANSIT && o->status != ECHO_REQ_TIMED_OUT &&
-                 row->error == 0)
+        } else if (o->status != ECHO_TTL_EXPIRED_TRANSIT && o->status != ECHO_REQ_TIMED_OUT &&
+                   row->error == 0) {
+            /* The row names who sent the error: nobody when this host refused the probe. */
             row->error = o->status;
-        if (row->address == NULL && p->from != NULL) {
+            row->address = p->from;
+            shown = p->from != NULL ? &o->responder : NULL;
+            error_named = true;
+        }
+        if (!error_named && row->address == NULL && p->from != NULL) {
             row->address = p->from;
             shown = &o->responder;
         }

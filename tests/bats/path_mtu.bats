@@ -4,22 +4,7 @@
 # reports its limit, through an MTU black hole, past a stale path-MTU cache, and the runs
 # that cannot find it. Every JSON line is checked against the schema.
 
-load json_common
-
-setup_file() { json_setup_file; }
-setup() {
-    lab_chain_create
-    lab_socket_kind dgram
-}
-teardown() {
-    wping_teardown
-    json_teardown
-}
-
-# The address of the server in FAMILY (4|6).
-server() {
-    if [[ $1 == 4 ]]; then echo "$LAB_S4"; else echo "$LAB_S6"; fi
-}
+load path_common
 
 # ceil(log2(N)) for N >= 1.
 ceil_log2() {

@@ -4,17 +4,7 @@
 # rate-limited routers, an error row that ends the trace, --max-hops, -a, -w, -S, and the
 # JSON hop events with their statistics, every line checked against the schema.
 
-load json_common
-
-setup_file() { json_setup_file; }
-setup() {
-    lab_chain_create
-    lab_socket_kind dgram
-}
-teardown() {
-    wping_teardown
-    json_teardown
-}
+load path_common
 
 # $output with every probe time ("  <1 ms  ", "   3 ms  ") as "   T ms  ", so rows compare.
 trace_masked() {
@@ -115,7 +105,7 @@ EOF
     local family hop2
     for family in 4 6; do
         if [[ $family == 4 ]]; then hop2=$LAB_HOP2_4; else hop2=$LAB_HOP2_6; fi
-        json_run --json --traceroute -w 300 "$([[ $family == 4 ]] && echo "$LAB_S4" || echo "$LAB_S6")"
+        json_run --json --traceroute -w 300 "$(server "$family")"
         assert_equal "$status" 0
         json_check trace
         assert_equal "$(json_get hop '[.answered, .lost, .loss_percent, .address]' 2)" "[1,2,66.667,\"$hop2\"]"
@@ -187,4 +177,26 @@ EOF
     run --separate-stderr "$WPING" --max-hops=5 "$LAB_S4"
     assert_failure 2
     assert_equal "$stderr" "The option --max-hops needs --traceroute."
+}
+
+@test "a probe too big for a link gets the router's reports row; -4 and -6 pick the family of a name" {
+    lab_hosts "chain-s.lab $LAB_S4" "chain-s.lab $LAB_S6"
+    lab_chain_warm6
+    # 1472 bytes of payload with -f: 1500 on the wire, and the first router's next link is 1480.
+    wping_run --traceroute -f -l 1472 -w 1000 -4 chain-s.lab
+    assert_failure 1
+    assert_trace <<EOF
+
+Tracing route to chain-s.lab [$LAB_S4]
+over a maximum of 30 hops:
+
+  1     T ms     T ms     T ms  $LAB_HOP1_4
+  2  $LAB_HOP1_4  reports: Packet needs to be fragmented but DF set.
+
+Trace complete.
+EOF
+    wping_run --traceroute -w 1000 -6 chain-s.lab
+    assert_success
+    assert_line --index 0 "Tracing route to chain-s.lab [$LAB_S6]"
+    assert_line --index 5 --regexp "^  4 .*  $LAB_S6\$"
 }

@@ -95,6 +95,27 @@ lab_sysctl() {
     ip netns exec "$ns" sysctl -q -w "$@" >/dev/null
 }
 
+# Adds namespace NS with loopback up and the lab's sysctls (internal helper of lab_create and
+# lab_chain_create).
+lab_ns_add() {
+    ip netns add "$1" || {
+        echo "lab: ip netns add $1 failed" >&2
+        return 1
+    }
+    # Before any interface exists, so that every new one inherits it: addresses are usable
+    # at once (no duplicate address detection) and no ICMP error is rate limited away,
+    # per destination or per namespace. (R's routing errors for IPv4 still are: see
+    # README.md.) The rate mask must be empty, not just the limit 0: the per-destination
+    # limit shares its token bucket with those routing errors, and a limit of 0 empties
+    # it, so one TTL-expired error would silence the next second of route errors.
+    lab_sysctl "$1" net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0 \
+        net.ipv6.conf.all.accept_ra=0 net.ipv6.conf.default.accept_ra=0 \
+        net.ipv4.icmp_ratelimit=0 net.ipv4.icmp_ratemask=0 net.ipv6.icmp.ratelimit=0 \
+        net.ipv4.icmp_msgs_per_sec=1000000 net.ipv4.icmp_msgs_burst=1000000 \
+        net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 || return 1
+    ip -n "$1" link set lo up
+}
+
 # Creates C, R and S with their links, addresses and routes, and exports their names
 # (LAB_C, LAB_R, LAB_S) and addresses: LAB_C4, LAB_R4 (router, client side), LAB_R4_S (router,
 # server side), LAB_S4 and the IPv6 equivalents LAB_C6, LAB_R6, LAB_R6_S, LAB_S6, written
@@ -114,22 +135,7 @@ lab_create() {
     LAB_TMP=
 
     for ns in "$LAB_C" "$LAB_R" "$LAB_S"; do
-        ip netns add "$ns" || {
-            echo "lab_create: ip netns add $ns failed" >&2
-            return 1
-        }
-        # Before any interface exists, so that every new one inherits it: addresses are usable
-        # at once (no duplicate address detection) and no ICMP error is rate limited away,
-        # per destination or per namespace. (R's routing errors for IPv4 still are: see
-        # README.md.) The rate mask must be empty, not just the limit 0: the per-destination
-        # limit shares its token bucket with those routing errors, and a limit of 0 empties
-        # it, so one TTL-expired error would silence the next second of route errors.
-        lab_sysctl "$ns" net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0 \
-            net.ipv6.conf.all.accept_ra=0 net.ipv6.conf.default.accept_ra=0 \
-            net.ipv4.icmp_ratelimit=0 net.ipv4.icmp_ratemask=0 net.ipv6.icmp.ratelimit=0 \
-            net.ipv4.icmp_msgs_per_sec=1000000 net.ipv4.icmp_msgs_burst=1000000 \
-            net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 || return 1
-        ip -n "$ns" link set lo up || return 1
+        lab_ns_add "$ns" || return 1
     done
     lab_sysctl "$LAB_R" net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1 || return 1
 
@@ -615,17 +621,7 @@ lab_chain_create() {
     nodes=("$LAB_C" "$LAB_R1" "$LAB_R2" "$LAB_R3" "$LAB_S")
     LAB_CHAIN_NS="$LAB_R1 $LAB_R2 $LAB_R3"
     for ns in "${nodes[@]}"; do
-        ip netns add "$ns" || {
-            echo "lab_chain_create: ip netns add $ns failed" >&2
-            return 1
-        }
-        # As in lab_create: no DAD, no rate limits, no reverse-path filter.
-        lab_sysctl "$ns" net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0 \
-            net.ipv6.conf.all.accept_ra=0 net.ipv6.conf.default.accept_ra=0 \
-            net.ipv4.icmp_ratelimit=0 net.ipv4.icmp_ratemask=0 net.ipv6.icmp.ratelimit=0 \
-            net.ipv4.icmp_msgs_per_sec=1000000 net.ipv4.icmp_msgs_burst=1000000 \
-            net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 || return 1
-        ip -n "$ns" link set lo up || return 1
+        lab_ns_add "$ns" || return 1
     done
     for k in 1 2 3; do
         lab_sysctl "${nodes[k]}" net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1 || return 1
