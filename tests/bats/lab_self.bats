@@ -34,7 +34,9 @@ tcp_from_client() {
 
 # Names of namespaces that still exist for lab ID.
 namespaces_of() {
-    ip netns list | awk '{print $1}' | grep -F -- "$1-" || true
+    # `ip netns list` complains on stderr ("Peer netns reference is invalid") about a namespace
+    # that another test deletes while it reads them: not ours, and not a name.
+    ip netns list 2>/dev/null | awk '{print $1}' | grep -F -- "$1-" || true
 }
 
 @test "lab_create makes client, router and server namespaces with unique names" {
