@@ -81,15 +81,9 @@ fleet_stop() {
 }
 
 fleet_addresses4() {
-    local i
-    for ((i = 1; i <= $1; i++)); do
-        echo "198.18.$((64 + i / 256)).$((i % 256))"
-    done
+    awk -v n="$1" 'BEGIN { for (i = 1; i <= n; i++) printf "198.18.%d.%d\n", 64 + int(i / 256), i % 256 }'
 }
 
 fleet_addresses6() {
-    local i
-    for ((i = 1; i <= $1; i++)); do
-        printf '2001:db8:f::%x\n' "$i"
-    done
+    awk -v n="$1" 'BEGIN { for (i = 1; i <= n; i++) printf "2001:db8:f::%x\n", i }'
 }
