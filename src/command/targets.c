@@ -48,10 +48,11 @@ struct target {
     } to;
     char text[INET6_ADDRSTRLEN];
     struct format_stats stats;
-    uint64_t requests; /* started so far; the one in flight is the last */
-    int64_t scheduled; /* CLOCK_MONOTONIC ns of its last scheduled send */
-    int64_t due;       /* when it may send next (while in the heap) */
-    bool in_flight;
+    uint64_t requests;    /* started so far; the one in flight is the last */
+    int64_t scheduled;    /* CLOCK_MONOTONIC ns of its last scheduled send */
+    int64_t due;          /* when it may send next (while in the heap) */
+    uint32_t outstanding; /* requests sent whose outcome has not come */
+    bool all_sent;        /* the last request of its count has gone out */
     struct run *run;
 };
 
@@ -83,6 +84,7 @@ struct run {
 
     int64_t pace_ns, interval_ns;
     int64_t next_send; /* no send before this (the pace) */
+    bool slots_full;   /* the engine took no more requests: no send until an outcome */
     bool has_deadline;
     int64_t deadline;
     sigset_t wait_mask;
@@ -340,31 +342,25 @@ static bool S_unbounded(const struct wping_options *options)
     return options->forever || (options->deadline_ms > 0 && !options->count_given);
 }
 
-/* The outcome of a target's request: count it, show it, schedule its next (DESIGN C5 for
- * each target: every --interval from its previous scheduled send, or right after an
- * outcome that came later than that). */
+/* The outcome of a target's request (its number is in the tag): count it and show it; the
+ * target is done once its last request has gone out and every outcome has come. */
 static void S_report(struct target *t, const struct echo_outcome *outcome)
 {
     struct run *r = t->run;
     const struct wping_options *options = r->options;
-    struct format_reply reply = {outcome, NULL, NULL, t->requests, {0, 0}, &t->member};
-    int64_t now = S_now();
+    struct format_reply reply = {outcome, NULL,      NULL, outcome->tag & UINT32_MAX,
+                                 {0, 0},  &t->member};
 
-    t->in_flight = false;
+    t->outstanding--;
+    r->slots_full = false;
     format_stats_add(&t->stats, outcome);
     if (r->stop == TARGETS_RUNNING && !options->quiet) {
         clock_gettime(CLOCK_REALTIME, &reply.known_at);
         if (format_outcome(r->format, &reply) != 0)
             r->stop = TARGETS_STOP_OUTPUT;
     }
-    if (S_unbounded(options) || t->requests < options->count) {
-        t->due = t->scheduled + r->interval_ns;
-        if (t->due < now)
-            t->due = now;
-        S_heap_push(r, (uint32_t)t->member.index);
-    } else {
+    if (t->all_sent && t->outstanding == 0)
         r->unfinished--;
-    }
 }
 
 static void S_on_outcome(void *context, const struct echo_outcome *outcome)
@@ -417,37 +413,60 @@ static void S_engine_failed(struct run *r, int result)
     r->stop = TARGETS_STOP_ERROR;
 }
 
-/* Starts the next request of a target. */
-static void S_send(struct run *r, struct target *t, int64_t now)
+/* Starts the next request of a target, and puts the target back in the heap for the one
+ * after: on its own absolute schedule, every --interval from its first send, whether or not
+ * the earlier requests have their outcomes (as fping keeps it), so that a slow answer never
+ * shifts it; --pace may hold a send back, never the ones after it. Returns false when the
+ * engine holds as many requests as it can: the target waits in the heap, as it was, for an
+ * outcome to free a place. */
+static bool S_send(struct run *r, struct target *t, int64_t now)
 {
     const struct wping_options *options = r->options;
     struct family_handle *f = S_handle_of(r, t->member.family);
     struct echo_request request;
-    int result;
+    int64_t scheduled = t->scheduled;
+    int result = ECHO_OK;
 
     t->scheduled = t->requests == 0 ? now : t->due;
     t->requests++;
-    t->in_flight = true;
+    t->outstanding++;
+    t->all_sent = !S_unbounded(options) && t->requests >= options->count;
     if (!f->open) {
         S_local_failure(t, EADDRNOTAVAIL);
-        return;
+    } else {
+        memset(&request, 0, sizeof(request));
+        request.destination = (const struct sockaddr *)&t->to;
+        request.destination_len =
+            t->member.family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+        request.data = r->payload;
+        request.size = options->size;
+        request.ttl = options->ttl;
+        request.tos = options->tos >= 0 ? options->tos : 0;
+        request.dont_fragment = options->dont_fragment;
+        request.timeout_ms = options->timeout_ms;
+        request.tag = S_tag(t);
+        result = echo_start(f->handle, &request, S_on_outcome, t);
     }
-    memset(&request, 0, sizeof(request));
-    request.destination = (const struct sockaddr *)&t->to;
-    request.destination_len =
-        t->member.family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
-    request.data = r->payload;
-    request.size = options->size;
-    request.ttl = options->ttl;
-    request.tos = options->tos >= 0 ? options->tos : 0;
-    request.dont_fragment = options->dont_fragment;
-    request.timeout_ms = options->timeout_ms;
-    request.tag = S_tag(t);
-    result = echo_start(f->handle, &request, S_on_outcome, t);
-    if (result == ECHO_ERR_DESTINATION)
+    if (result == ECHO_ERR_NOMEM && echo_pending(f->handle) > 0) {
+        t->requests--;
+        t->outstanding--;
+        t->all_sent = false;
+        t->scheduled = scheduled;
+        S_heap_push(r, (uint32_t)t->member.index);
+        r->slots_full = true;
+        return false;
+    }
+    if (result == ECHO_ERR_DESTINATION) {
         S_local_failure(t, EINVAL);
-    else if (result < 0)
+    } else if (result < 0) {
         S_engine_failed(r, result);
+        return false;
+    }
+    if (!t->all_sent) {
+        t->due = t->scheduled + r->interval_ns;
+        S_heap_push(r, (uint32_t)t->member.index);
+    }
+    return true;
 }
 
 /* ---- signals and the end ---- */
@@ -558,7 +577,7 @@ static void S_wait(struct run *r, int64_t now)
     int64_t until = INT64_MAX;
     struct timespec deadline, timeout;
 
-    if (r->heap_size > 0)
+    if (r->heap_size > 0 && !r->slots_full)
         until =
             r->targets[r->heap[0]].due > r->next_send ? r->targets[r->heap[0]].due : r->next_send;
     if (r->has_deadline && r->deadline < until)
@@ -585,6 +604,14 @@ static void S_wait(struct run *r, int64_t now)
         S_engine_failed(r, ECHO_ERR_SYSTEM);
 }
 
+/* A send is due now: the earliest target's time has come, the pace allows, and the engine
+ * has room. */
+static bool S_may_send(const struct run *r, int64_t now)
+{
+    return r->stop == TARGETS_RUNNING && !r->slots_full && r->heap_size > 0 &&
+           r->targets[r->heap[0]].due <= now && r->next_send <= now;
+}
+
 /* Sends and waits until every target is done or the run is stopped. */
 static void S_loop(struct run *r)
 {
@@ -609,9 +636,9 @@ static void S_loop(struct run *r)
         S_poll_signals(r, now);
         if (r->has_deadline && now >= r->deadline && r->stop == TARGETS_RUNNING)
             r->stop = TARGETS_STOP_DEADLINE;
-        while (r->stop == TARGETS_RUNNING && r->heap_size > 0 && burst < TARGETS_SEND_BURST &&
-               r->targets[r->heap[0]].due <= now && r->next_send <= now) {
-            S_send(r, &r->targets[S_heap_pop(r)], now);
+        while (S_may_send(r, now) && burst < TARGETS_SEND_BURST) {
+            if (!S_send(r, &r->targets[S_heap_pop(r)], now))
+                break;
             burst++;
             r->next_send = now + r->pace_ns;
             if (r->pace_ns > 0)
@@ -621,7 +648,7 @@ static void S_loop(struct run *r)
         if (r->stop != TARGETS_RUNNING || r->unfinished == 0)
             break;
         now = S_now();
-        if (r->heap_size > 0 && r->targets[r->heap[0]].due <= now && r->next_send <= now)
+        if (S_may_send(r, now))
             continue; /* more to send right away */
         S_wait(r, now);
         S_process(r);

@@ -1,7 +1,8 @@
 /*
  * A many-target session (--targets, DESIGN C15, C16): every target of the list resolved
  * before the first send, then all of them in flight at once on one engine handle per family,
- * each on its own ping.exe schedule (-n, -t, --interval, -w), no two sends of the run closer
+ * each on its own absolute schedule (-n or -t requests, one every --interval from its first
+ * send, whether or not the earlier ones have their outcomes), no two sends of the run closer
  * than --pace. Each event goes to the formatter tagged with its target; at the end every
  * target's statistics in list order, then one line (or run_summary object) that counts the
  * targets that passed.
