@@ -2,10 +2,11 @@
 # C# programs that P/Invoke icmp.dll and iphlpapi.dll (tests/dotnet), compiled with Mono's mcs
 # and run with mono against libicmpapi installed by `cmake --install` into a temporary
 # prefix, with only the LD_LIBRARY_PATH that a user of such a prefix sets: the structure
-# layouts, then every program in the lab with datagram and with raw ICMP sockets. Without
-# mcs or mono the file fails (tests/run installs them); without the lab, the lab tests skip
-# (fail with WPING_REQUIRE_LAB=1). tests/bats/install_deb.bats runs the same programs from
-# the Debian package.
+# layouts, the names that do not load it (no LD_LIBRARY_PATH; "ICMP.DLL" without Mono's
+# case-insensitive dllmap), then every program in the lab with datagram and with raw ICMP
+# sockets. Without mcs or mono the file fails (tests/run installs them); without the lab, the
+# lab tests skip (fail with WPING_REQUIRE_LAB=1). tests/bats/install_deb.bats runs the same
+# programs from the Debian package.
 
 # shellcheck source=../install/common.bash
 source "${WPING_SOURCE_DIR:?}/tests/install/common.bash"
@@ -43,6 +44,22 @@ setup_file() {
     assert_failure
     assert_equal "$output" ""
     assert_equal "$(grep -c 'System.DllNotFoundException: icmp.dll' <<<"$stderr")" 2
+}
+
+@test "DllImport(\"ICMP.DLL\") needs Mono's case-insensitive dllmap, which then loads the library" {
+    local bare=$BATS_TEST_TMPDIR/bare
+    mkdir "$bare"
+    cp "$DOTNET_BIN/UpperCase.exe" "$bare/"
+    run --separate-stderr env LD_LIBRARY_PATH="$PREFIX/lib" timeout 60 "$MONO" "$bare/UpperCase.exe"
+    assert_failure
+    assert_output ""
+    assert_equal "$(grep -c 'System.DllNotFoundException: ICMP.DLL' <<<"$stderr")" 2
+    # Beside its UpperCase.exe.config (i:icmp.dll → libicmpapi.so.1):
+    run --separate-stderr env LD_LIBRARY_PATH="$PREFIX/lib" timeout 60 "$MONO" \
+        "$DOTNET_BIN/UpperCase.exe"
+    assert_success
+    assert_equal "$stderr" ""
+    assert_output "IcmpParseReplies: 0, last error 87"
 }
 
 @test "the C# programs ping, time out and get router errors from the prefix (dgram)" {
