@@ -11,6 +11,10 @@ T is the kernel's timestamp of the packet on that interface (SO_TIMESTAMPNS on a
 socket, CLOCK_REALTIME nanoseconds), so this script's own wake-up latency does not count.
 Packets without a kernel timestamp are stamped on receipt and marked `user`.
 
+With --drain-ms it polls the socket instead of sleeping in select: a process waiting on the
+socket is woken by the kernel right after it stamps an outgoing packet and before the driver
+sends it, which would add that wake-up to what it times.
+
 Bounded: it exits after --max-seconds, on SIGTERM or SIGINT, or once --stop-after requests
 and as many replies have been seen. Output is flushed line by line. `ready` is written to
 --ready-file once the socket is bound, so a caller can start the ping only then.
@@ -36,6 +40,11 @@ def parse_args():
     p.add_argument("--max-seconds", type=float, default=60.0)
     p.add_argument("--stop-after", type=int, default=0,
                    help="exit after this many requests and replies (0: only on time or signal)")
+    p.add_argument("--drain-ms", type=float, default=0.0,
+                   help="sleep this long between non-blocking reads instead of waiting in "
+                        "select: with no one waiting on the socket, the kernel wakes no one "
+                        "between its stamp and the driver, so the referee does not lengthen "
+                        "the path it times (0: wait in select)")
     return p.parse_args()
 
 
@@ -87,13 +96,22 @@ def main():
             break
         if args.stop_after and requests >= args.stop_after and replies >= args.stop_after:
             break
-        try:
-            readable, _, _ = select.select([sock], [], [], min(left, 0.2))
-        except InterruptedError:
-            continue
-        if not readable:
-            continue
-        frame, ancdata, _flags, address = sock.recvmsg(65536, 256)
+        if args.drain_ms > 0:
+            try:
+                frame, ancdata, _flags, address = sock.recvmsg(65536, 256, socket.MSG_DONTWAIT)
+            except BlockingIOError:
+                time.sleep(args.drain_ms / 1000)
+                continue
+            except InterruptedError:
+                continue
+        else:
+            try:
+                readable, _, _ = select.select([sock], [], [], min(left, 0.2))
+            except InterruptedError:
+                continue
+            if not readable:
+                continue
+            frame, ancdata, _flags, address = sock.recvmsg(65536, 256)
         # address: (ifname, proto, pkttype, hatype, hwaddr). Frames queued between socket()
         # and bind() may come from other interfaces.
         if address[0] != args.dev:

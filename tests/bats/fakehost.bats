@@ -63,7 +63,7 @@ start_fakehost_in() {
     cat >"$BATS_TEST_TMPDIR/script"
     ip netns exec "$ns" "$FAKEHOST" --tun fh0 --script "$BATS_TEST_TMPDIR/script" \
         --log "$BATS_TEST_TMPDIR/fakehost.log" --ready-file "$BATS_TEST_TMPDIR/ready" \
-        --max-seconds 60 >"$BATS_TEST_TMPDIR/fakehost.out" 2>"$BATS_TEST_TMPDIR/fakehost.err" &
+        --timing "$BATS_TEST_TMPDIR/fakehost.timing" --max-seconds 60 >"$BATS_TEST_TMPDIR/fakehost.out" 2>"$BATS_TEST_TMPDIR/fakehost.err" &
     FH_PID=$!
     for ((i = 0; i < 100; i++)); do
         [ -e "$BATS_TEST_TMPDIR/ready" ] && return 0
@@ -188,6 +188,27 @@ field() {
     stop_fakehost
     run grep -c 'rule=1 action=reply delay_ms=20.000$' "$BATS_TEST_TMPDIR/fakehost.log"
     assert_output 2
+}
+
+@test "a delay counts from the kernel's arrival of the request; --timing gives fakehost's own error" {
+    start_fakehost <<<'* delay=5'
+    # The first request may come before the kernel stamps packets (it turns stamping on
+    # lazily): that one is timed from the read, which the timing line says.
+    run --separate-stderr rawping 198.18.2.5 --seq 1
+    assert_equal "$status" 0
+    run --separate-stderr rawping 198.18.2.5 --seq 2 --count 2 --interval 50
+    assert_equal "$status" 0
+    run --separate-stderr rawping -6 2001:db8:2::5 --seq 7
+    assert_equal "$status" 0
+    stop_fakehost
+    cat "$BATS_TEST_TMPDIR/fakehost.timing"
+    # One line per delayed answer: its read came at or after the arrival, its write at or
+    # after the due time; after the first, each is timed from the packet socket's stamp.
+    run grep -cE '^seq=[0-9]+ arrival=(kernel|read) read_after_ns=[0-9]+ late_ns=[0-9]+ write_ns=[0-9]+$' \
+        "$BATS_TEST_TMPDIR/fakehost.timing"
+    assert_output 4
+    run grep -cE '^seq=(2|3|7) arrival=kernel ' "$BATS_TEST_TMPDIR/fakehost.timing"
+    assert_output 3
 }
 
 @test "count=3 answers one request with three identical replies" {

@@ -3,7 +3,9 @@
  * main() parses the options and the script, creates the TUN device, announces readiness and
  * runs one poll loop over three descriptors: the TUN (echo requests in), a timerfd (delayed
  * answers out, kept in a heap ordered by due time) and a signalfd (SIGTERM/SIGINT end the run).
- * Packet bytes are made by packet.c, the rules come from script.c. */
+ * A packet socket on the TUN device gives each request's kernel arrival time, from which its
+ * delay counts (README "Timing"). Packet bytes are made by packet.c, the rules come from
+ * script.c. */
 #include "packet.h"
 #include "script.h"
 
@@ -13,7 +15,9 @@
 #include <getopt.h>
 #include <limits.h>
 #include <linux/if.h>
+#include <linux/if_packet.h>
 #include <linux/if_tun.h>
+#include <net/ethernet.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -22,6 +26,7 @@
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
@@ -37,13 +42,17 @@ enum {
 };
 
 struct fakehost_options {
-    const char *tun, *script, *log, *ready;
+    const char *tun, *script, *log, *ready, *timing;
     long max_seconds;
     int check;
 };
 
 struct pending {
     long long due_ns;
+    long long arrival_ns; /* the kernel's, or the read's when the kernel gave none */
+    long long read_ns;
+    uint16_t seq;
+    bool kernel_arrival;
     unsigned long order; /* keeps answers due at the same time in arrival order */
     unsigned copies;
     size_t len;
@@ -53,8 +62,8 @@ struct pending {
 struct fakehost {
     const struct fakehost_options *opt;
     struct script script;
-    FILE *log;
-    int tun, timer, sig;
+    FILE *log, *timing;
+    int tun, timer, sig, tap; /* tap: packet socket on the TUN, for arrival stamps */
     struct pending heap[QUEUE_MAX];
     size_t queued;
     unsigned long order;
@@ -81,7 +90,7 @@ static uint32_t timestamp_ms(void)
 static void usage(FILE *to)
 {
     fputs("usage: fakehost --tun NAME --script FILE [--log FILE] [--ready-file FILE]\n"
-          "                [--max-seconds N]\n"
+          "                [--max-seconds N] [--timing FILE]\n"
           "       fakehost --check --script FILE\n"
           "Creates TUN device NAME and answers the echo requests routed into it as FILE says.\n"
           "Prints \"ready\" (or writes the ready file) once the device exists; runs until\n"
@@ -97,6 +106,7 @@ static int parse_options(int argc, char **argv, struct fakehost_options *opt)
         {"log", required_argument, NULL, 'l'},
         {"ready-file", required_argument, NULL, 'r'},
         {"max-seconds", required_argument, NULL, 'm'},
+        {"timing", required_argument, NULL, 'T'},
         {"check", no_argument, NULL, 'c'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -118,6 +128,9 @@ static int parse_options(int argc, char **argv, struct fakehost_options *opt)
             break;
         case 'r':
             opt->ready = optarg;
+            break;
+        case 'T':
+            opt->timing = optarg;
             break;
         case 'm':
             errno = 0;
@@ -207,6 +220,77 @@ static int tun_open(const char *name)
     return fd;
 }
 
+/* A packet socket on the TUN device sees each request as the kernel hands it to the device
+ * (an outgoing packet there) and stamps it then (SO_TIMESTAMPNS, CLOCK_REALTIME): the arrival
+ * time that a TUN read cannot give. -1 when it cannot be had: reads are the arrival then. */
+static int tap_open(const char *name)
+{
+    int fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(ETH_P_ALL));
+    if (fd < 0)
+        return -1;
+    int on = 1;
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof ifr);
+    memcpy(ifr.ifr_name, name, strlen(name) + 1);
+    struct sockaddr_ll ll = {.sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL)};
+    if (ioctl(fd, SIOCGIFINDEX, &ifr) == 0)
+        ll.sll_ifindex = ifr.ifr_ifindex;
+    if (ll.sll_ifindex == 0 || setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on) != 0 ||
+        bind(fd, (struct sockaddr *)&ll, sizeof ll) != 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* The kernel's arrival time (CLOCK_MONOTONIC ns) of the request just read from the TUN
+ * (`data`, `len`), or -1: reads the tap until the copy of those bytes comes, dropping older
+ * entries (requests the TUN already gave) and the answers fakehost wrote itself. `read_mono`
+ * and `read_real` are the two clocks read together after the TUN read. */
+static long long tap_arrival(struct fakehost *fh, const uint8_t *data, size_t len,
+                             long long read_mono, long long read_real)
+{
+    if (fh->tap < 0)
+        return -1;
+    for (int i = 0; i < QUEUE_MAX; i++) {
+        uint8_t copy[256];
+        _Alignas(struct cmsghdr) char control[128];
+        struct sockaddr_ll from;
+        struct iovec iov = {copy, sizeof copy};
+        struct msghdr msg = {.msg_name = &from,
+                             .msg_namelen = sizeof from,
+                             .msg_iov = &iov,
+                             .msg_iovlen = 1,
+                             .msg_control = control,
+                             .msg_controllen = sizeof control};
+        ssize_t n = recvmsg(fh->tap, &msg, MSG_TRUNC);
+        if (n < 0)
+            return -1;
+        size_t compare = len < sizeof copy ? len : sizeof copy;
+        if (from.sll_pkttype != PACKET_OUTGOING || (size_t)n != len ||
+            memcmp(copy, data, compare) != 0)
+            continue;
+        for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+            if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_TIMESTAMPNS)
+                continue;
+            struct timespec ts;
+            memcpy(&ts, CMSG_DATA(c), sizeof ts);
+            long long before = read_real - ((long long)ts.tv_sec * 1000000000 + ts.tv_nsec);
+            /* A stamp after the read, or a second before it, is a clock step: not used. */
+            return before >= 0 && before < 1000000000 ? read_mono - before : -1;
+        }
+        return -1;
+    }
+    return -1;
+}
+
+static long long real_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (long long)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
 /* The ready file appears complete or not at all: written aside, then renamed. */
 static int announce_ready(const char *path)
 {
@@ -294,6 +378,12 @@ static void service_queue(struct fakehost *fh)
         while (now < top->due_ns)
             now = mono_ns();
         send_packet(fh, top->data, top->len, top->copies);
+        if (fh->timing) {
+            long long written = mono_ns();
+            fprintf(fh->timing, "seq=%u arrival=%s read_after_ns=%lld late_ns=%lld write_ns=%lld\n",
+                    top->seq, top->kernel_arrival ? "kernel" : "read",
+                    top->read_ns - top->arrival_ns, now - top->due_ns, written - now);
+        }
         heap_pop(fh);
     }
     arm_timer(fh, 0);
@@ -301,7 +391,7 @@ static void service_queue(struct fakehost *fh)
 
 /* Queues an answer; false when the queue is full or memory runs out. */
 static bool enqueue(struct fakehost *fh, long long due_ns, const uint8_t *data, size_t len,
-                    unsigned copies)
+                    unsigned copies, const struct pending *times)
 {
     if (fh->queued == QUEUE_MAX)
         return false;
@@ -310,7 +400,12 @@ static bool enqueue(struct fakehost *fh, long long due_ns, const uint8_t *data, 
         return false;
     memcpy(copy, data, len);
     size_t i = fh->queued++;
-    fh->heap[i] = (struct pending){due_ns, fh->order++, copies, len, copy};
+    fh->heap[i] = *times;
+    fh->heap[i].due_ns = due_ns;
+    fh->heap[i].order = fh->order++;
+    fh->heap[i].copies = copies;
+    fh->heap[i].len = len;
+    fh->heap[i].data = copy;
     while (i > 0 && pending_before(&fh->heap[i], &fh->heap[(i - 1) / 2])) {
         heap_swap(fh, i, (i - 1) / 2);
         i = (i - 1) / 2;
@@ -325,8 +420,9 @@ static void format_addr(int family, const uint8_t *addr, char *out, size_t len)
         snprintf(out, len, "?");
 }
 
-/* Decides and sends (or queues) the answer to one echo request received at rx_ns. */
-static void answer(struct fakehost *fh, const struct packet_echo *req, long long rx_ns)
+/* Decides and sends (or queues) the answer to one echo request; its delay counts from
+ * `times->arrival_ns`. */
+static void answer(struct fakehost *fh, const struct packet_echo *req, const struct pending *times)
 {
     static const struct script_rule none = {
         .answer = SCRIPT_REPLY,
@@ -364,7 +460,8 @@ static void answer(struct fakehost *fh, const struct packet_echo *req, long long
         action = "dropped-too-large";
     else if (len > 0 && rule->delay_ns == 0)
         send_packet(fh, fh->out, len, rule->copies);
-    else if (len > 0 && !enqueue(fh, rx_ns + rule->delay_ns, fh->out, len, rule->copies))
+    else if (len > 0 &&
+             !enqueue(fh, times->arrival_ns + rule->delay_ns, fh->out, len, rule->copies, times))
         action = "dropped-queue-full";
 
     if (!fh->log)
@@ -387,7 +484,8 @@ static int read_tun(struct fakehost *fh)
 {
     for (int i = 0; i < READ_BURST; i++) {
         ssize_t n = read(fh->tun, fh->buf, sizeof fh->buf);
-        long long rx_ns = mono_ns();
+        struct pending times = {.read_ns = mono_ns()};
+        long long read_real = real_ns();
         if (n < 0 && (errno == EAGAIN || errno == EINTR))
             return 0;
         if (n < 0) {
@@ -397,7 +495,12 @@ static int read_tun(struct fakehost *fh)
         struct packet_echo req;
         const char *why = packet_parse(fh->buf, (size_t)n, &req);
         if (!why) {
-            answer(fh, &req, rx_ns);
+            times.arrival_ns = tap_arrival(fh, fh->buf, (size_t)n, times.read_ns, read_real);
+            times.kernel_arrival = times.arrival_ns >= 0;
+            if (!times.kernel_arrival)
+                times.arrival_ns = times.read_ns;
+            times.seq = req.seq;
+            answer(fh, &req, &times);
         } else if (fh->log) {
             fprintf(fh->log, "ignored family=%d bytes=%zd reason=%s\n", n > 0 ? fh->buf[0] >> 4 : 0,
                     n, why);
@@ -454,7 +557,7 @@ int main(int argc, char **argv)
     if (status != 0)
         return status;
     fh.opt = &opt;
-    fh.tun = fh.timer = fh.sig = -1;
+    fh.tun = fh.timer = fh.sig = fh.tap = -1;
     status = load_script(opt.script, &fh.script);
     if (status != 0 || opt.check)
         goto out;
@@ -479,6 +582,13 @@ int main(int argc, char **argv)
     }
     if ((fh.tun = tun_open(opt.tun)) < 0)
         goto out;
+    fh.tap = tap_open(opt.tun);
+    if (opt.timing && !(fh.timing = fopen(opt.timing, "w"))) {
+        fprintf(stderr, "fakehost: %s: %s\n", opt.timing, strerror(errno));
+        goto out;
+    }
+    if (fh.timing)
+        setvbuf(fh.timing, NULL, _IOLBF, 0);
     if (announce_ready(opt.ready) != 0) {
         fprintf(stderr, "fakehost: cannot announce readiness%s%s\n", opt.ready ? " in " : "",
                 opt.ready ? opt.ready : "");
@@ -494,6 +604,10 @@ out:
         close(fh.timer);
     if (fh.sig >= 0)
         close(fh.sig);
+    if (fh.tap >= 0)
+        close(fh.tap);
+    if (fh.timing)
+        fclose(fh.timing);
     if (fh.log)
         fclose(fh.log);
     script_free(&fh.script);

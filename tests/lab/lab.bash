@@ -373,7 +373,8 @@ EOT
 # Starts the fake host ($FAKEHOST, tests/fakehost/README.md) in R on TUN device fh0 with the
 # rules in SCRIPT_FILE, routes 198.18.2.0/24 and 2001:db8:2::/64 to it and waits (bounded,
 # 5 s) until it is ready. Every address there answers; LAB_FAKE4=198.18.2.2 and
-# LAB_FAKE6=2001:db8:2::2 are the usual targets. Its per-request log is $LAB_FAKEHOST_LOG.
+# LAB_FAKE6=2001:db8:2::2 are the usual targets. Its per-request log is $LAB_FAKEHOST_LOG, the
+# timing of its delayed answers (its own error) $LAB_FAKEHOST_TIMING.
 # Call it directly, not under `run`: lab_destroy stops it by the pid kept here.
 lab_fakehost() {
     local script=$1 i
@@ -386,11 +387,11 @@ lab_fakehost() {
         return 1
     fi
     lab_tmp || return 1
-    export LAB_FAKEHOST_LOG="$LAB_TMP/fakehost.log"
+    export LAB_FAKEHOST_LOG="$LAB_TMP/fakehost.log" LAB_FAKEHOST_TIMING="$LAB_TMP/fakehost.timing"
     rm -f "$LAB_TMP/fakehost.ready"
     # fd 3 closed: bats waits for every process holding it before it ends the test.
     ip netns exec "$LAB_R" "$FAKEHOST" --tun fh0 --script "$script" --log "$LAB_FAKEHOST_LOG" \
-        --ready-file "$LAB_TMP/fakehost.ready" --max-seconds 120 \
+        --timing "$LAB_FAKEHOST_TIMING" --ready-file "$LAB_TMP/fakehost.ready" --max-seconds 120 \
         </dev/null >"$LAB_TMP/fakehost.out" 2>&1 3>&- &
     LAB_FAKEHOST_PID=$!
     for ((i = 0; i < 100; i++)); do
