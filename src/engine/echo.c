@@ -14,9 +14,9 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <unistd.h>
 
+#include "ident.h"
 #include "packet.h"
 #include "stamp.h"
 
@@ -29,6 +29,9 @@
 /* Completed sequence numbers remembered to tell late and duplicate replies apart; older
  * ones are treated as strangers. Small, because every entry written is resident memory. */
 #define HISTORY_SIZE 256
+/* Datagram sockets opened before giving up when each port the kernel picks is held by one
+ * of this process's raw handles. */
+#define BIND_ATTEMPTS 64
 /* Outstanding requests per handle; Wine stops at 256, we allow more for many targets. */
 #define MAX_PENDING 16384
 /* Packets read per echo_process call, so that a flood cannot starve the caller. */
@@ -70,6 +73,7 @@ struct history {
     struct timespec sent_mono;
     struct timespec sent_real;
     struct stamp_pair tx;
+    uint8_t destination[16]; /* address bytes, to tell a stray reply from another host's */
 };
 
 /* How transmit stamps are told apart (SOF_TIMESTAMPING_OPT_ID). */
@@ -83,7 +87,8 @@ struct echo_handle {
     int family;
     enum echo_socket_kind kind;
     int fd;
-    uint16_t identifier; /* raw sockets only: the kernel picks it for datagram sockets */
+    uint16_t identifier; /* claimed in the process's registry (ident.h); a datagram socket's port */
+    bool identifier_claimed;
     uint16_t next_sequence;
     int ttl, tos, dont_fragment; /* what the socket is set to now */
     int pmtu6;                   /* IPv6: IPV6_MTU_DISCOVER now */
@@ -141,11 +146,16 @@ static bool S_unspecified(const struct sockaddr *address)
     return ((const struct sockaddr_in *)address)->sin_addr.s_addr == htonl(INADDR_ANY);
 }
 
-static bool S_same_address(const struct sockaddr *a, const uint8_t *bytes)
+static const uint8_t *S_address_bytes(const struct sockaddr *a)
 {
     if (a->sa_family == AF_INET6)
-        return memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr, bytes, 16) == 0;
-    return memcmp(&((const struct sockaddr_in *)a)->sin_addr, bytes, 4) == 0;
+        return (const uint8_t *)&((const struct sockaddr_in6 *)a)->sin6_addr;
+    return (const uint8_t *)&((const struct sockaddr_in *)a)->sin_addr;
+}
+
+static bool S_same_address(const struct sockaddr *a, const uint8_t *bytes)
+{
+    return memcmp(S_address_bytes(a), bytes, a->sa_family == AF_INET6 ? 16 : 4) == 0;
 }
 
 /* Linux lets a socket bind to a foreign address when ip_nonlocal_bind is set; Windows
@@ -234,6 +244,16 @@ static void S_enable_tx_stamps(echo_handle *h)
     h->tx_counter = 0;
 }
 
+/* A raw socket gets every ICMP packet of the host: let the kernel drop other processes'
+ * before they wake us. Without the filter the engine's own checks still hold. */
+static void S_attach_filter(echo_handle *h)
+{
+    struct sock_filter code[PACKET_FILTER_LENGTH];
+    struct sock_fprog program = {
+        .len = (unsigned short)packet_filter(h->family, h->identifier, code), .filter = code};
+    (void)setsockopt(h->fd, SOL_SOCKET, SO_ATTACH_FILTER, &program, sizeof(program));
+}
+
 static void S_configure_socket(echo_handle *h, const struct echo_config *config)
 {
     S_enable(h->fd, SOL_SOCKET, SO_TIMESTAMPNS);
@@ -252,6 +272,7 @@ static void S_configure_socket(echo_handle *h, const struct echo_config *config)
             uint32_t blocked =
                 ~(uint32_t)((1u << 0) | (1u << 3) | (1u << 4) | (1u << 11) | (1u << 12));
             (void)setsockopt(h->fd, SOL_RAW, RAW_ICMP_FILTER, &blocked, sizeof(blocked));
+            S_attach_filter(h);
         }
     } else {
         S_enable(h->fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT);
@@ -267,6 +288,7 @@ static void S_configure_socket(echo_handle *h, const struct echo_config *config)
             ICMP6_FILTER_SETPASS(ICMP6_TIME_EXCEEDED, &filter);
             ICMP6_FILTER_SETPASS(ICMP6_PARAM_PROB, &filter);
             (void)setsockopt(h->fd, IPPROTO_ICMPV6, ICMP6_FILTER, &filter, sizeof(filter));
+            S_attach_filter(h);
         }
     }
 }
@@ -291,6 +313,62 @@ static int S_open_socket(echo_handle *h, enum echo_socket_kind kind)
 }
 
 static int S_apply_ip_options(echo_handle *h, const struct echo_request *request);
+
+static int S_bind_error(int error)
+{
+    errno = error;
+    return error == EADDRNOTAVAIL || error == EINVAL ? ECHO_ERR_SOURCE : ECHO_ERR_SYSTEM;
+}
+
+/*
+ * Opens the socket, binds it to the device and the source, and gives the handle an
+ * identifier that no other live handle of the process holds. A raw socket's identifier is
+ * what the engine writes into each request. A datagram socket's is its port: bound with
+ * port 0, the kernel picks one that no ping socket holds (it does not check an explicit
+ * one); should one of this process's raw handles hold it, a fresh socket gets the next.
+ */
+static int S_open_bound(echo_handle *h, const struct echo_config *config,
+                        const struct sockaddr *source)
+{
+    enum echo_socket_kind kind = config->kind;
+    for (int attempt = 0; attempt < BIND_ATTEMPTS; attempt++) {
+        int result = S_open_socket(h, kind);
+        if (result != ECHO_OK)
+            return result;
+        if (config->device != NULL && config->device[0] != '\0' &&
+            setsockopt(h->fd, SOL_SOCKET, SO_BINDTODEVICE, config->device,
+                       (socklen_t)strlen(config->device) + 1) != 0)
+            return errno == ENODEV ? ECHO_ERR_DEVICE : ECHO_ERR_SYSTEM;
+        struct sockaddr_storage address;
+        memset(&address, 0, sizeof(address));
+        address.ss_family = (sa_family_t)h->family;
+        if (source != NULL)
+            memcpy(&address, source, S_sockaddr_len(h->family));
+        ((struct sockaddr_in *)&address)->sin_port = 0; /* same offset in sockaddr_in6 */
+        socklen_t length = S_sockaddr_len(h->family);
+        if ((source != NULL || h->kind == ECHO_SOCKET_DGRAM) &&
+            bind(h->fd, (struct sockaddr *)&address, length) != 0)
+            return S_bind_error(errno);
+        if (h->kind == ECHO_SOCKET_RAW) {
+            if (!ident_claim_any(&h->identifier))
+                return S_bind_error(EADDRINUSE);
+            h->identifier_claimed = true;
+            return ECHO_OK;
+        }
+        length = sizeof(address);
+        if (getsockname(h->fd, (struct sockaddr *)&address, &length) != 0)
+            return ECHO_ERR_SYSTEM;
+        h->identifier = ntohs(((struct sockaddr_in *)&address)->sin_port);
+        if (ident_claim(h->identifier)) {
+            h->identifier_claimed = true;
+            return ECHO_OK;
+        }
+        close(h->fd);
+        h->fd = -1;
+        kind = ECHO_SOCKET_DGRAM;
+    }
+    return S_bind_error(EADDRINUSE);
+}
 
 int echo_open(const struct echo_config *config, echo_handle **handle)
 {
@@ -325,25 +403,9 @@ int echo_open(const struct echo_config *config, echo_handle **handle)
     if (h->rx == NULL || h->tx == NULL)
         goto fail;
 
-    result = S_open_socket(h, config->kind);
+    result = S_open_bound(h, config, bind_source ? config->source : NULL);
     if (result != ECHO_OK)
         goto fail;
-    if (config->device != NULL && config->device[0] != '\0' &&
-        setsockopt(h->fd, SOL_SOCKET, SO_BINDTODEVICE, config->device,
-                   (socklen_t)strlen(config->device) + 1) != 0) {
-        result = errno == ENODEV ? ECHO_ERR_DEVICE : ECHO_ERR_SYSTEM;
-        goto fail;
-    }
-    if (bind_source) {
-        struct sockaddr_storage source;
-        memset(&source, 0, sizeof(source));
-        memcpy(&source, config->source, S_sockaddr_len(config->family));
-        ((struct sockaddr_in *)&source)->sin_port = 0; /* same offset in sockaddr_in6 */
-        if (bind(h->fd, (struct sockaddr *)&source, S_sockaddr_len(config->family)) != 0) {
-            result = errno == EADDRNOTAVAIL || errno == EINVAL ? ECHO_ERR_SOURCE : ECHO_ERR_SYSTEM;
-            goto fail;
-        }
-    }
     S_configure_socket(h, config);
     if (config->ip_options_len) {
         struct echo_request options = {.ip_options = config->ip_options,
@@ -354,10 +416,6 @@ int echo_open(const struct echo_config *config, echo_handle **handle)
         if (result != ECHO_OK)
             goto fail;
     }
-    uint16_t random_id = 0;
-    if (getrandom(&random_id, sizeof(random_id), GRND_NONBLOCK) != sizeof(random_id))
-        random_id = (uint16_t)getpid();
-    h->identifier = random_id;
     h->next_sequence = 1;
     *handle = h;
     return ECHO_OK;
@@ -376,6 +434,8 @@ void echo_close(echo_handle *handle)
         return;
     if (handle->fd >= 0)
         close(handle->fd);
+    if (handle->identifier_claimed)
+        ident_release(handle->identifier);
     for (size_t i = 0; i < handle->slot_count; i++)
         free(handle->slots[i].data);
     free(handle->slots);
@@ -677,6 +737,8 @@ static void S_remember(echo_handle *h, const struct slot *s, enum history_state 
     entry->data_size = (uint32_t)s->data_size;
     entry->data_hash = s->data_hash;
     entry->tag = s->outcome.tag;
+    memcpy(entry->destination, S_address_bytes((const struct sockaddr *)&s->destination),
+           h->family == AF_INET6 ? 16 : 4);
 }
 
 /* Frees the slot before the callback runs, so that the callback may start new requests. */
@@ -822,19 +884,43 @@ static void S_fill_reply(struct slot *s, const struct packet_info *info, const s
     o->ip_options_len = options_len;
 }
 
+/*
+ * A raw socket sees every echo reply of its family, also those to other processes that
+ * happen to use the same identifier: a reply counts only when it comes from where the
+ * request went. Unknown sequences cannot be checked and are let through (they make at most
+ * a malformed notice).
+ */
+static bool S_from_destination(const echo_handle *h, const struct slot *s,
+                               const struct packet_info *info, const struct sockaddr_storage *from)
+{
+    bool reply =
+        info->kind == PACKET_ECHO_REPLY || (info->kind == PACKET_MALFORMED && info->status == 0);
+    if (h->kind != ECHO_SOCKET_RAW || !reply)
+        return true;
+    if (from->ss_family != h->family)
+        return false;
+    const uint8_t *source = S_address_bytes((const struct sockaddr *)from);
+    if (s != NULL)
+        return S_same_address((const struct sockaddr *)&s->destination, source);
+    const struct history *entry = &h->history[info->sequence % HISTORY_SIZE];
+    if (entry->state == HISTORY_NONE || entry->sequence != info->sequence)
+        return true;
+    return memcmp(entry->destination, source, h->family == AF_INET6 ? 16 : 4) == 0;
+}
+
 static void S_dispatch(echo_handle *h, const struct packet_info *info,
                        const struct sockaddr_storage *from, const struct rx_meta *meta)
 {
-    if (info->kind == PACKET_IGNORE || !info->has_echo)
-        return;
     /* A datagram socket only ever sees its own identifier; a raw one sees everybody's. */
-    if (h->kind == ECHO_SOCKET_RAW && info->identifier != h->identifier)
+    if (info->kind == PACKET_IGNORE || !info->has_echo || info->identifier != h->identifier)
+        return;
+    struct slot *s = S_find(h, info->sequence);
+    if (!S_from_destination(h, s, info, from))
         return;
     if (info->kind == PACKET_MALFORMED) {
         S_notice(h, ECHO_NOTICE_MALFORMED, info, from, meta);
         return;
     }
-    struct slot *s = S_find(h, info->sequence);
     if (s != NULL && s->tx_keyed && !s->tx.has_software && !s->tx.has_hardware &&
         !h->reading_errors) {
         /* The transmit stamp was queued before the answer came: read it first. That may

@@ -254,3 +254,49 @@ void packet_parse_ipv4(const uint8_t *buffer, size_t length, struct packet_info 
     info->ip_options_len = header - PACKET_IPV4_MIN_HEADER;
     info->ip_options = info->ip_options_len ? buffer + PACKET_IPV4_MIN_HEADER : NULL;
 }
+
+/* Jump offsets count the instructions to skip, from the one after the jump. */
+#define FILTER_STMT(code, k) ((struct sock_filter){(uint16_t)(code), 0, 0, (uint32_t)(k)})
+#define FILTER_JEQ(k, yes, no)                                                                     \
+    ((struct sock_filter){BPF_JMP | BPF_JEQ | BPF_K, (uint8_t)(yes), (uint8_t)(no), (uint32_t)(k)})
+
+size_t packet_filter(int family, uint16_t identifier, struct sock_filter out[PACKET_FILTER_LENGTH])
+{
+    size_t n = 0;
+    if (family == AF_INET6) {
+        /* Starts at the ICMPv6 header; our requests carry no extension headers, so the
+         * quoted request's ICMPv6 header follows its fixed 40-byte IPv6 header. */
+        out[n++] = FILTER_STMT(BPF_LD | BPF_B | BPF_ABS, 0);
+        out[n++] = FILTER_JEQ(ICMP6_ECHO_REPLY, 0, 2);
+        out[n++] = FILTER_STMT(BPF_LD | BPF_H | BPF_ABS, 4);
+        out[n++] = FILTER_JEQ(identifier, 6, 7); /* to accept, to drop */
+        out[n++] = FILTER_STMT(BPF_LD | BPF_B | BPF_ABS, PACKET_ICMP_HEADER + 6);
+        out[n++] = FILTER_JEQ(IPPROTO_ICMP6, 0, 5);
+        out[n++] = FILTER_STMT(BPF_LD | BPF_B | BPF_ABS, PACKET_ICMP_HEADER + PACKET_IPV6_HEADER);
+        out[n++] = FILTER_JEQ(ICMP6_ECHO_REQUEST, 0, 3);
+        out[n++] =
+            FILTER_STMT(BPF_LD | BPF_H | BPF_ABS, PACKET_ICMP_HEADER + PACKET_IPV6_HEADER + 4);
+        out[n++] = FILTER_JEQ(identifier, 0, 1);
+    } else {
+        /* Starts at the IP header: X = its length, then X = that plus the quoted one's. */
+        out[n++] = FILTER_STMT(BPF_LDX | BPF_B | BPF_MSH, 0);
+        out[n++] = FILTER_STMT(BPF_LD | BPF_B | BPF_IND, 0);
+        out[n++] = FILTER_JEQ(ICMP4_ECHO_REPLY, 0, 2);
+        out[n++] = FILTER_STMT(BPF_LD | BPF_H | BPF_IND, 4);
+        out[n++] = FILTER_JEQ(identifier, 11, 12); /* to accept, to drop */
+        out[n++] = FILTER_STMT(BPF_LD | BPF_B | BPF_IND, PACKET_ICMP_HEADER + 9);
+        out[n++] = FILTER_JEQ(IPPROTO_ICMP4, 0, 10);
+        out[n++] = FILTER_STMT(BPF_LD | BPF_B | BPF_IND, PACKET_ICMP_HEADER);
+        out[n++] = FILTER_STMT(BPF_ALU | BPF_AND | BPF_K, 0x0f);
+        out[n++] = FILTER_STMT(BPF_ALU | BPF_LSH | BPF_K, 2);
+        out[n++] = FILTER_STMT(BPF_ALU | BPF_ADD | BPF_X, 0);
+        out[n++] = FILTER_STMT(BPF_MISC | BPF_TAX, 0);
+        out[n++] = FILTER_STMT(BPF_LD | BPF_B | BPF_IND, PACKET_ICMP_HEADER);
+        out[n++] = FILTER_JEQ(ICMP4_ECHO_REQUEST, 0, 3);
+        out[n++] = FILTER_STMT(BPF_LD | BPF_H | BPF_IND, PACKET_ICMP_HEADER + 4);
+        out[n++] = FILTER_JEQ(identifier, 0, 1);
+    }
+    out[n++] = FILTER_STMT(BPF_RET | BPF_K, 0xffffffffu);
+    out[n++] = FILTER_STMT(BPF_RET | BPF_K, 0);
+    return n;
+}

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <linux/filter.h>
+
 #define PACKET_ICMP_HEADER 8
 #define PACKET_IPV4_MIN_HEADER 20
 #define PACKET_IPV6_HEADER 40
@@ -79,6 +81,19 @@ bool packet_parse_quoted_echo(int family, const uint8_t *buffer, size_t length,
  * for messages an echo request never ends on (redirects, unknown types).
  */
 uint32_t packet_error_status(int family, uint8_t type, uint8_t code);
+
+/* Length of the program packet_filter writes. */
+#define PACKET_FILTER_LENGTH 18
+
+/*
+ * Writes a classic BPF program (SO_ATTACH_FILTER) for a raw socket of `family` whose requests
+ * carry `identifier`: it lets in echo replies with that identifier and ICMP errors whose
+ * quoted echo request has it, and drops everything else, so that other processes' traffic
+ * never wakes the socket. An IPv4 raw socket's program sees the IP header first, an IPv6
+ * one's starts at the ICMPv6 header. Other ICMP types are left to ICMP_FILTER: every type
+ * but an echo reply is taken for an error here. Returns the number of instructions.
+ */
+size_t packet_filter(int family, uint16_t identifier, struct sock_filter out[PACKET_FILTER_LENGTH]);
 
 /* The IP_STATUS for a local send failure's errno (EMSGSIZE is packet too big). */
 uint32_t packet_errno_status(int error);

@@ -1,5 +1,5 @@
 /* Unit tests of the engine's pure packet layer: checksums, echo building, reply and error
- * parsing for both families, from bytes. */
+ * parsing for both families, and the raw sockets' BPF filter, from bytes. */
 #include <errno.h>
 #include <netinet/in.h>
 #include <string.h>
@@ -225,6 +225,133 @@ static void ipv4_error_quoting_other_protocol_is_ignored(void)
     CHECK_INT(info.kind, PACKET_IGNORE, "UDP quote");
 }
 
+/* Just enough of a classic BPF machine to run what packet_filter writes; a load past the end
+ * of the packet drops it, as the kernel's does. */
+static uint32_t run_filter(const struct sock_filter *code, size_t length, const uint8_t *p,
+                           size_t n)
+{
+    uint32_t a = 0, x = 0;
+    for (size_t pc = 0; pc < length; pc++) {
+        const struct sock_filter *f = &code[pc];
+        uint32_t at = BPF_MODE(f->code) == BPF_IND ? x + f->k : f->k;
+        switch (f->code) {
+        case BPF_LD | BPF_B | BPF_ABS:
+        case BPF_LD | BPF_B | BPF_IND:
+            if (at >= n)
+                return 0;
+            a = p[at];
+            break;
+        case BPF_LD | BPF_H | BPF_ABS:
+        case BPF_LD | BPF_H | BPF_IND:
+            if (at + 1 >= n)
+                return 0;
+            a = (uint32_t)(p[at] << 8 | p[at + 1]);
+            break;
+        case BPF_LDX | BPF_B | BPF_MSH:
+            if (f->k >= n)
+                return 0;
+            x = (uint32_t)(p[f->k] & 0x0f) * 4;
+            break;
+        case BPF_ALU | BPF_AND | BPF_K:
+            a &= f->k;
+            break;
+        case BPF_ALU | BPF_LSH | BPF_K:
+            a <<= f->k;
+            break;
+        case BPF_ALU | BPF_ADD | BPF_X:
+            a += x;
+            break;
+        case BPF_MISC | BPF_TAX:
+            x = a;
+            break;
+        case BPF_JMP | BPF_JEQ | BPF_K:
+            pc += a == f->k ? f->jt : f->jf;
+            break;
+        case BPF_RET | BPF_K:
+            return f->k;
+        default:
+            CHECK(false, "unexpected BPF instruction 0x%x at %zu", f->code, pc);
+            return 0;
+        }
+    }
+    CHECK(false, "program ran off its end");
+    return 0;
+}
+
+static bool filter_passes(int family, uint16_t identifier, const uint8_t *packet, size_t n)
+{
+    struct sock_filter code[PACKET_FILTER_LENGTH];
+    size_t length = packet_filter(family, identifier, code);
+    CHECK(length > 0 && length <= PACKET_FILTER_LENGTH, "program length %zu", length);
+    return run_filter(code, length, packet, n) != 0;
+}
+
+static void ipv4_filter_passes_only_replies_with_our_identifier(void)
+{
+    uint8_t packet[128];
+    size_t n = make_ipv4_reply(packet, NULL, 0, 0xbeef, 1, "abcd");
+    CHECK(filter_passes(AF_INET, 0xbeef, packet, n), "our reply");
+    CHECK(!filter_passes(AF_INET, 0xbeee, packet, n), "another identifier's reply");
+    const uint8_t rr[] = {7, 7, 4, 0, 0, 0, 0, 1}; /* options move the ICMP header */
+    n = make_ipv4_reply(packet, rr, sizeof(rr), 0x0102, 9, "x");
+    CHECK(filter_passes(AF_INET, 0x0102, packet, n), "our reply after IP options");
+    CHECK(!filter_passes(AF_INET, 0x0201, packet, n), "foreign reply after IP options");
+    CHECK(!filter_passes(AF_INET, 0x0102, packet, 20 + 8 + 4), "cut before the identifier");
+}
+
+/* An ICMPv4 error behind an outer IP header of `outer` bytes, as an IPv4 raw socket sees it. */
+static size_t make_raw_ipv4_error(uint8_t *out, size_t outer, uint16_t id, size_t quote_icmp_bytes)
+{
+    memset(out, 0, outer);
+    out[0] = (uint8_t)(0x40 | outer / 4);
+    out[9] = 1;
+    return outer + make_ipv4_error(out + outer, 3, 1, quote_icmp_bytes, id, 7);
+}
+
+static void ipv4_filter_passes_only_errors_quoting_our_identifier(void)
+{
+    uint8_t packet[160];
+    size_t n = make_raw_ipv4_error(packet, 20, 0x4242, 8);
+    CHECK(filter_passes(AF_INET, 0x4242, packet, n), "error quoting our request");
+    CHECK(!filter_passes(AF_INET, 0x4243, packet, n), "error quoting another identifier");
+    n = make_raw_ipv4_error(packet, 24, 0x4242, 8);
+    CHECK(filter_passes(AF_INET, 0x4242, packet, n), "outer header with options");
+    n = make_raw_ipv4_error(packet, 20, 0x4242, 4);
+    CHECK(!filter_passes(AF_INET, 0x4242, packet, n), "quote without the identifier");
+    n = make_raw_ipv4_error(packet, 20, 0x4242, 8);
+    packet[20 + 8 + 9] = 17; /* quotes UDP */
+    CHECK(!filter_passes(AF_INET, 0x4242, packet, n), "quote of another protocol");
+    /* A quoted request that carried options (a source route): its ICMP header moves. */
+    uint8_t *quote = packet + 20 + 8;
+    memmove(quote + 28, quote + 20, 8);
+    memset(quote + 20, 1, 8); /* NOPs */
+    quote[0] = 0x47;
+    quote[9] = 1;
+    CHECK(filter_passes(AF_INET, 0x4242, packet, n + 8), "quoted request with options");
+    quote[28] = 0; /* an echo reply quoted is no request of ours */
+    CHECK(!filter_passes(AF_INET, 0x4242, packet, n + 8), "quoted echo reply");
+}
+
+static void ipv6_filter_passes_our_replies_and_errors_from_the_icmpv6_header(void)
+{
+    uint8_t reply[8 + 4] = {129, 0, 0, 0, 0x12, 0x34, 0, 5, 'a', 'b', 'c', 'd'};
+    CHECK(filter_passes(AF_INET6, 0x1234, reply, sizeof(reply)), "our reply");
+    CHECK(!filter_passes(AF_INET6, 0x1235, reply, sizeof(reply)), "foreign reply");
+    uint8_t error[8 + 40 + 8];
+    memset(error, 0, sizeof(error));
+    error[0] = 1; /* destination unreachable */
+    error[8] = 0x60;
+    error[8 + 6] = 58;
+    error[48] = 128;
+    error[52] = 0x12;
+    error[53] = 0x34;
+    CHECK(filter_passes(AF_INET6, 0x1234, error, sizeof(error)), "error quoting our request");
+    CHECK(!filter_passes(AF_INET6, 0x4321, error, sizeof(error)), "error quoting another");
+    CHECK(!filter_passes(AF_INET6, 0x1234, error, 8 + 40 + 4), "quote without identifier");
+    error[8 + 6] = 17;
+    CHECK(!filter_passes(AF_INET6, 0x1234, error, sizeof(error)), "quote of UDP");
+}
+
 static void ipv4_redirect_is_ignored(void)
 {
     uint8_t packet[64];
@@ -423,6 +550,9 @@ int main(void)
     RUN(ipv4_error_with_truncated_quote_is_ignored);
     RUN(ipv4_error_quoting_other_protocol_is_ignored);
     RUN(ipv4_redirect_is_ignored);
+    RUN(ipv4_filter_passes_only_replies_with_our_identifier);
+    RUN(ipv4_filter_passes_only_errors_quoting_our_identifier);
+    RUN(ipv6_filter_passes_our_replies_and_errors_from_the_icmpv6_header);
     RUN(ipv6_error_quoting_our_request_is_parsed);
     RUN(ipv6_echo_reply_is_parsed_without_ip_header);
     RUN(ipv4_fragmentation_needed_carries_next_hop_mtu);

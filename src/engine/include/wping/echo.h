@@ -4,7 +4,12 @@
  * datagram ICMP socket or a raw socket. The engine never prints and never exits.
  *
  * A handle serves one address family and may have many requests outstanding. It is not
- * thread-safe: use each handle from one thread at a time.
+ * thread-safe: use each handle from one thread at a time; opening and closing handles is.
+ *
+ * No reply is taken for another request: no two open handles of a process share an echo
+ * identifier (whatever their socket kind), a raw socket takes an echo reply only from the
+ * request's destination, and a kernel filter (BPF) keeps other identifiers' packets out of
+ * raw sockets.
  *
  * The handle stands on pure layers with headers of their own, included here: the IP_STATUS
  * values (wping/status.h) and IPv4 options (wping/ipopt.h).
