@@ -36,11 +36,18 @@ setup_file() {
 
 @test "DllImport(\"icmp.dll\") finds nothing without the prefix's library directory" {
     # The premise of the other tests: the programs load the library through the names in
-    # PREFIX/lib, not through some other installed copy.
-    [[ ! -e /usr/lib/$(cc -print-multiarch)/libicmp.dll.so ]] ||
-        skip "a libicmpapi is installed system-wide (the Debian package test may be running)"
+    # PREFIX/lib, not through some other installed copy. install_deb.bats holds this lock
+    # while its package is installed.
+    local lock_fd
+    exec {lock_fd}>/run/lock/wping-install-deb.lock
+    flock -w 300 "$lock_fd" || fail "install_deb.bats held its lock for 300 s"
+    if [[ -e /usr/lib/$(cc -print-multiarch)/libicmp.dll.so ]]; then
+        exec {lock_fd}>&-
+        skip "a libicmpapi is installed system-wide"
+    fi
     run --separate-stderr env -u LD_LIBRARY_PATH timeout 60 "$MONO" "$DOTNET_BIN/SimplePing.exe" \
         127.0.0.1 1000
+    exec {lock_fd}>&-
     assert_failure
     assert_equal "$output" ""
     assert_equal "$(grep -c 'System.DllNotFoundException: icmp.dll' <<<"$stderr")" 2
