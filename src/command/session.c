@@ -284,21 +284,6 @@ static void S_self_path(char *path, size_t size)
         path[length] = '\0';
 }
 
-/* Says what would let wping open an ICMP socket. */
-static void S_permission_help(const struct session *s, int error)
-{
-    char path[PATH_MAX];
-
-    S_self_path(path, sizeof(path));
-    diag_error(s->json, DIAG_PERMISSION,
-               "wping: no permission to open an ICMP socket (%s).\n"
-               "Allow unprivileged ICMP sockets for your group, for example with\n"
-               "    sysctl -w net.ipv4.ping_group_range=\"0 2147483647\"\n"
-               "or let wping open raw sockets with\n"
-               "    setcap cap_net_raw+p %s",
-               strerror(error), path);
-}
-
 /* Whether an ICMP socket without IPv4 options opens: then the options alone were refused
  * (a datagram socket is allowed, but a source route needs CAP_NET_RAW). Needs no privilege:
  * they are gone by now, and whatever opens without them opens for anyone. */
@@ -314,18 +299,28 @@ static bool S_may_open_plain(const struct session *s)
     return true;
 }
 
-/* Says what would let wping send a source route (-j, -k). */
-static void S_route_permission_help(const struct session *s, int error)
+/* Says what would let wping open an ICMP socket, or (`route`) send the source route of -j
+ * or -k on the socket it could open. */
+static void S_permission_help(const struct session *s, int error, bool route)
 {
     char path[PATH_MAX];
 
     S_self_path(path, sizeof(path));
-    diag_error(s->json, DIAG_PERMISSION,
-               "wping: the kernel refused the source route of -j/-k (%s): Linux lets only a\n"
-               "process with CAP_NET_RAW send one, even on the unprivileged ICMP socket.\n"
-               "Run wping as root, or let it hold the capability with\n"
-               "    setcap cap_net_raw+p %s",
-               strerror(error), path);
+    if (route)
+        diag_error(s->json, DIAG_PERMISSION,
+                   "wping: the kernel refused the source route of -j/-k (%s): Linux lets only a\n"
+                   "process with CAP_NET_RAW send one, even on the unprivileged ICMP socket.\n"
+                   "Run wping as root, or let it hold the capability with\n"
+                   "    setcap cap_net_raw+p %s",
+                   strerror(error), path);
+    else
+        diag_error(s->json, DIAG_PERMISSION,
+                   "wping: no permission to open an ICMP socket (%s).\n"
+                   "Allow unprivileged ICMP sockets for your group, for example with\n"
+                   "    sysctl -w net.ipv4.ping_group_range=\"0 2147483647\"\n"
+                   "or let wping open raw sockets with\n"
+                   "    setcap cap_net_raw+p %s",
+                   strerror(error), path);
 }
 
 /* Opens the engine with CAP_NET_RAW effective for just that call, then drops every
@@ -368,11 +363,8 @@ static int S_open(struct session *s)
         s->source_not_local = true;
         return 0;
     case ECHO_ERR_PERMISSION:
-        if (s->options->route_kind != WPING_ROUTE_NONE && S_may_open_plain(s)) {
-            S_route_permission_help(s, error);
-            return -1;
-        }
-        S_permission_help(s, error);
+        S_permission_help(s, error,
+                          s->options->route_kind != WPING_ROUTE_NONE && S_may_open_plain(s));
         return -1;
     case ECHO_ERR_DEVICE:
         diag_error(s->json, DIAG_SYSTEM, "wping: there is no interface or VRF named %s (-c): %s",

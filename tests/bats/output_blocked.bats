@@ -57,23 +57,29 @@ stalled_start() {
     fail "wping's output did not stall within 5 s (wrote $last bytes)"
 }
 
-# Sends SIGNAL to wping and waits up to 3 s for it to end: sets $status and $elapsed_ms.
-signal_and_wait() {
+# Waits up to SECONDS for wping to end, else fails with MESSAGE; sets $status and
+# $elapsed_ms (since the call).
+bg_wait_exit() {
     local i start
     start=$(wping_now_ms)
-    kill "-$1" "$BG_PID"
-    for ((i = 0; i < 150; i++)); do
+    for ((i = 0; i < $1 * 50; i++)); do
         kill -0 "$BG_PID" 2>/dev/null || break
         sleep 0.02
     done
     elapsed_ms=$(($(wping_now_ms) - start))
     if kill -0 "$BG_PID" 2>/dev/null; then
         grep -E '^(State|SigBlk)' "/proc/$BG_PID/status" >&2 || true
-        fail "wping still runs 3 s after SIG$1 with its output stalled"
+        fail "$2"
     fi
     status=0
     wait "$BG_PID" || status=$?
     BG_PID=
+}
+
+# Sends SIGNAL to wping and waits up to 3 s for it to end.
+signal_and_wait() {
+    kill "-$1" "$BG_PID"
+    bg_wait_exit 3 "wping still runs 3 s after SIG$1 with its output stalled"
 }
 
 @test "SIGINT, SIGTERM and SIGHUP end a run whose stdout nobody reads, within 3 s, exit 2" {
@@ -106,15 +112,7 @@ signal_and_wait() {
 
 @test "--deadline ends a run whose stdout nobody reads, exit 2" {
     stalled_start -t --interval=0 --deadline=2 127.0.0.1
-    local i
-    for ((i = 0; i < 250; i++)); do
-        kill -0 "$BG_PID" 2>/dev/null || break
-        sleep 0.02
-    done
-    kill -0 "$BG_PID" 2>/dev/null && fail "wping runs on 5 s after it stalled, with --deadline=2"
-    status=0
-    wait "$BG_PID" || status=$?
-    BG_PID=
+    bg_wait_exit 5 "wping runs on 5 s after it stalled, with --deadline=2"
     assert_equal "$status" 2
 }
 

@@ -135,30 +135,20 @@ Ping statistics for 198.18.4.1:
     Packets: Sent = 1, Received = 0, Lost = 1 (100% loss),"
 }
 
-@test "SIGTERM ends the run with the statistics but without Control-C" {
-    wping_bg_start -t -w 1000 "$LAB_S4"
-    bg_wait_lines '^Reply from' 1
-    kill -TERM "$BG_PID"
-    bg_finish
-    assert_success
-    assert_equal "$stderr" ""
-    assert_line --index 2 "Ping statistics for 198.18.1.2:"
-    assert_line --index 3 "    Packets: Sent = 1, Received = 1, Lost = 0 (0% loss),"
-    refute_line "Control-C"
-    assert_line --index $((${#lines[@]} - 1)) --regexp '^    Minimum = '
-}
-
-@test "SIGHUP (the terminal closed) ends a -t run as SIGTERM does: statistics, no Control-C" {
-    wping_bg_start -t -w 1000 "$LAB_S4"
-    bg_wait_lines '^Reply from' 1
-    kill -HUP "$BG_PID"
-    bg_finish
-    assert_success
-    assert_equal "$stderr" ""
-    assert_line --index 2 "Ping statistics for 198.18.1.2:"
-    assert_line --index 3 "    Packets: Sent = 1, Received = 1, Lost = 0 (0% loss),"
-    refute_line "Control-C"
-    assert_line --index $((${#lines[@]} - 1)) --regexp '^    Minimum = '
+@test "SIGTERM, and SIGHUP (the terminal closed), end the run with the statistics but no Control-C" {
+    local signal
+    for signal in TERM HUP; do
+        wping_bg_start -t -w 1000 "$LAB_S4"
+        bg_wait_lines '^Reply from' 1
+        kill "-$signal" "$BG_PID"
+        bg_finish
+        assert_success
+        assert_equal "$stderr" ""
+        assert_line --index 2 "Ping statistics for 198.18.1.2:"
+        assert_line --index 3 "    Packets: Sent = 1, Received = 1, Lost = 0 (0% loss),"
+        refute_line "Control-C"
+        assert_line --index $((${#lines[@]} - 1)) --regexp '^    Minimum = '
+    done
 }
 
 @test "Ctrl-C during the pause between requests of a non-local -S run" {
