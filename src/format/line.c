@@ -198,7 +198,7 @@ int format_outcome_line(const struct format_reply *reply, int family, char *out,
 
     ms = format_rtt_ms(outcome->rtt_ns);
     if (ms == 0)
-        snprintf(time, sizeof(time), "time<1ms");
+        memcpy(time, "time<1ms", sizeof("time<1ms"));
     else
         snprintf(time, sizeof(time), "time=%" PRIu64 "ms", ms);
     /* A reply of another size than the request says so, the way ping.exe is remembered to. */

@@ -124,7 +124,11 @@ static int S_outcome(struct format *self, const struct format_reply *reply)
         S_stamp(&reply->known_at, stamp, sizeof(stamp));
     if (member != NULL)
         return S_line(text, "[%s] %s%s", member->typed, stamp, line);
-    failed = S_line(text, "%s%s", stamp, line);
+    /* The line of every reply, as it is: no format to parse (a flood prints one per echo). */
+    format_line_start(&text->line);
+    format_line_raw(&text->line, stamp, strlen(stamp));
+    format_line_raw(&text->line, line, strlen(line));
+    failed = format_line_write(&text->line, text->out);
     if (format_classify(reply->outcome) != FORMAT_CLASS_SUCCESS)
         return failed;
     if (reply->route != NULL && reply->route->count > 0)
