@@ -14,8 +14,10 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <wping/echo.h>
+#include <wping/timespec.h>
 
 #include "diag.h"
 #include "exit_policy.h"
@@ -68,6 +70,12 @@ struct family_handle {
 struct run {
     const struct wping_options *options;
     bool json;
+    FILE *out;          /* stdout's stream (output.h), flushed before each wait */
+    FILE *err;          /* stderr's, for the diagnostics once signals are caught */
+    bool output_failed; /* stdout could not be written, for this reason: */
+    int output_errno;   /* EAGAIN: its reader stopped reading */
+    bool giving_up;     /* the run is ending: output waits for its reader until give_up */
+    struct timespec give_up, deadline_give_up;
     struct format *format;
     struct target *targets;
     size_t count;
@@ -103,7 +111,50 @@ static void S_on_signal(int signo)
     else if (signo == SIGQUIT)
         S_got_quit = 1;
     else
-        S_got_term = 1;
+        S_got_term = 1; /* SIGTERM, and SIGHUP: the terminal closed */
+}
+
+/* When output should stop waiting for its reader (format_output_wait.give_up_at): as in the
+ * one-target session, never while the run goes on except by --deadline, and
+ * TARGETS_GIVE_UP_MS after the run was asked to end. */
+#define TARGETS_GIVE_UP_MS 500
+
+static const struct timespec *S_give_up_at(void *context)
+{
+    struct run *r = context;
+    struct timespec now;
+
+    if (!r->giving_up && (r->stop != TARGETS_RUNNING || S_got_int || S_got_term)) {
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        r->give_up = timespec_add_ms(now, TARGETS_GIVE_UP_MS);
+        r->giving_up = true;
+    }
+    if (r->giving_up)
+        return &r->give_up;
+    if (!r->has_deadline)
+        return NULL;
+    r->deadline_give_up.tv_sec = (time_t)(r->deadline / 1000000000);
+    r->deadline_give_up.tv_nsec = (long)(r->deadline % 1000000000);
+    r->deadline_give_up = timespec_add_ms(r->deadline_give_up, TARGETS_GIVE_UP_MS);
+    return &r->deadline_give_up;
+}
+
+/* Notes that stdout could not be written (errno says why) and stops the run. */
+static void S_output_failed(struct run *r)
+{
+    if (!r->output_failed) {
+        r->output_failed = true;
+        r->output_errno = errno;
+    }
+    if (r->stop == TARGETS_RUNNING)
+        r->stop = TARGETS_STOP_OUTPUT;
+}
+
+/* Writes what the formatters buffered (before each wait: a burst goes out in one write). */
+static void S_flush(struct run *r)
+{
+    if (!r->output_failed && fflush(r->out) != 0)
+        S_output_failed(r);
 }
 
 static int64_t S_now(void)
@@ -357,7 +408,7 @@ static void S_report(struct target *t, const struct echo_outcome *outcome)
     if (r->stop == TARGETS_RUNNING && !options->quiet) {
         clock_gettime(CLOCK_REALTIME, &reply.known_at);
         if (format_outcome(r->format, &reply) != 0)
-            r->stop = TARGETS_STOP_OUTPUT;
+            S_output_failed(r);
     }
     if (t->all_sent && t->outstanding == 0)
         r->unfinished--;
@@ -389,7 +440,7 @@ static void S_on_notice(void *context, const struct echo_notice *notice)
     format_stats_notice(&t->stats, notice);
     clock_gettime(CLOCK_REALTIME, &event.received_at);
     if (r->stop == TARGETS_RUNNING && !r->options->quiet && format_notice(r->format, &event) != 0)
-        r->stop = TARGETS_STOP_OUTPUT;
+        S_output_failed(r);
 }
 
 /* A request that could not leave this host. */
@@ -483,13 +534,15 @@ static int S_catch_signals(struct run *r)
     sigaddset(&ours, SIGINT);
     sigaddset(&ours, SIGQUIT);
     sigaddset(&ours, SIGTERM);
+    sigaddset(&ours, SIGHUP);
     if (sigprocmask(SIG_BLOCK, &ours, &r->wait_mask) != 0)
         return -1;
     sigdelset(&r->wait_mask, SIGINT);
     sigdelset(&r->wait_mask, SIGQUIT);
     sigdelset(&r->wait_mask, SIGTERM);
+    sigdelset(&r->wait_mask, SIGHUP);
     if (sigaction(SIGINT, &action, NULL) != 0 || sigaction(SIGQUIT, &action, NULL) != 0 ||
-        sigaction(SIGTERM, &action, NULL) != 0)
+        sigaction(SIGTERM, &action, NULL) != 0 || sigaction(SIGHUP, &action, NULL) != 0)
         return -1;
     return 0;
 }
@@ -528,7 +581,7 @@ static void S_signals(struct run *r)
         S_got_quit = 0;
         if (r->stop == TARGETS_RUNNING && (S_statistics(r, false, FORMAT_REASON_SIGQUIT) < 0 ||
                                            format_interrupt(r->format, FORMAT_CONTROL_BREAK) != 0))
-            r->stop = TARGETS_STOP_OUTPUT;
+            S_output_failed(r);
     }
     if (r->stop != TARGETS_RUNNING)
         return;
@@ -550,7 +603,7 @@ static void S_poll_signals(struct run *r, int64_t now)
     r->signals_checked = now;
     if (sigpending(&pending) != 0 ||
         (!sigismember(&pending, SIGINT) && !sigismember(&pending, SIGQUIT) &&
-         !sigismember(&pending, SIGTERM)))
+         !sigismember(&pending, SIGTERM) && !sigismember(&pending, SIGHUP)))
         return;
     if (ppoll(NULL, 0, &zero, &r->wait_mask) < 0 && errno == EINTR)
         S_signals(r);
@@ -597,6 +650,11 @@ static void S_wait(struct run *r, int64_t now)
     }
     if (until != INT64_MAX)
         timeout = S_timespec(until > now ? until - now : 0);
+    if (until > now) {
+        S_flush(r); /* about to block: what is written goes out first */
+        if (r->stop != TARGETS_RUNNING)
+            return;
+    }
     int ready = ppoll(fds, nfds, until != INT64_MAX ? &timeout : NULL, &r->wait_mask);
     if (ready < 0 && errno == EINTR)
         S_signals(r);
@@ -668,16 +726,25 @@ static int S_finish(struct run *r)
         reason = FORMAT_REASON_SIGTERM;
     else if (r->stop == TARGETS_STOP_DEADLINE)
         reason = FORMAT_REASON_DEADLINE;
-    status = r->stop == TARGETS_STOP_OUTPUT ? -1 : S_statistics(r, true, reason);
+    status = r->output_failed ? -1 : S_statistics(r, true, reason);
     if (status >= 0 && r->stop == TARGETS_STOP_INT &&
         format_interrupt(r->format, FORMAT_CONTROL_C) != 0)
         status = -1;
     else if (status >= 0 && r->stop == TARGETS_STOP_TERM &&
              format_interrupt(r->format, FORMAT_TERMINATED) != 0)
         status = -1;
-    if (status < 0) {
-        diag_error(r->json, DIAG_OUTPUT, "wping: cannot write to standard output: %s",
-                   strerror(errno));
+    if (status < 0 && !r->output_failed)
+        S_output_failed(r);
+    S_flush(r);
+    if (r->output_failed) {
+        if (r->output_errno == EAGAIN)
+            diag_error(r->json, DIAG_OUTPUT,
+                       "wping: cannot write to standard output: its reader stopped reading "
+                       "(given up %d ms after the run was to end)",
+                       TARGETS_GIVE_UP_MS);
+        else
+            diag_error(r->json, DIAG_OUTPUT, "wping: cannot write to standard output: %s",
+                       strerror(r->output_errno));
         return EXIT_STATUS_ERROR;
     }
     return status;
@@ -765,6 +832,7 @@ int targets_run(const struct wping_options *options)
 {
     struct run r;
     struct target_list list = {0};
+    struct format_output_wait wait = {0};
     int status = EXIT_STATUS_ERROR;
 
     memset(&r, 0, sizeof(r));
@@ -782,9 +850,17 @@ int targets_run(const struct wping_options *options)
     r.targets = calloc(r.count, sizeof(*r.targets));
     r.heap = calloc(r.count, sizeof(*r.heap));
     r.payload = malloc(options->size > 0 ? options->size : 1);
-    r.format = r.json ? format_json_new(stdout)
-                      : format_text_new(stdout, options->stamp_lines ? FORMAT_TEXT_TIMESTAMP : 0);
-    if (r.targets == NULL || r.heap == NULL || r.payload == NULL || r.format == NULL) {
+    wait.mask = &r.wait_mask; /* filled in by S_catch_signals, before anything is written */
+    wait.give_up_at = S_give_up_at;
+    wait.context = &r;
+    r.out = format_output_open(STDOUT_FILENO, &wait);
+    r.err = format_output_open(STDERR_FILENO, &wait);
+    if (r.out != NULL)
+        r.format = r.json
+                       ? format_json_new(r.out)
+                       : format_text_new(r.out, options->stamp_lines ? FORMAT_TEXT_TIMESTAMP : 0);
+    if (r.targets == NULL || r.heap == NULL || r.payload == NULL || r.format == NULL ||
+        r.err == NULL) {
         diag_error(r.json, DIAG_SYSTEM, "wping: out of memory");
         goto out;
     }
@@ -796,17 +872,25 @@ int targets_run(const struct wping_options *options)
         diag_error(r.json, DIAG_SYSTEM, "wping: cannot catch signals: %s", strerror(errno));
         goto out;
     }
+    diag_set_stream(r.err);
     if (S_begin(&r) != 0)
-        r.stop = TARGETS_STOP_OUTPUT;
-    else
+        S_output_failed(&r);
+    S_flush(&r); /* the headers go out before anything is sent */
+    if (r.stop == TARGETS_RUNNING)
         S_loop(&r);
     status = S_finish(&r);
 
 out:
+    diag_set_stream(NULL);
     for (int i = 0; i < 2; i++) {
         echo_close(r.families[i].handle);
     }
     format_free(r.format);
+    /* Nothing is left in them but after a failure, and then they give up at once. */
+    if (r.out != NULL)
+        fclose(r.out);
+    if (r.err != NULL)
+        fclose(r.err);
     free(r.targets);
     free(r.heap);
     free(r.payload);

@@ -35,7 +35,7 @@ stalled_fifo() {
 }
 
 # Starts wping ARGS in the client with stdout on a stalled FIFO (stderr in $BG_ERR, or on a
-# second stalled FIFO with STALL_STDERR=1), then waits (at most 5 s) until it is stuck: it
+# second stalled FIFO with STALL_STDERR=1), then waits (at most 10 s) until it is stuck: it
 # has written at least half a pipe (32 KiB of its 64) and wrote nothing more for 0.2 s.
 stalled_start() {
     local out="$BATS_TEST_TMPDIR/out.fifo" err="$BATS_TEST_TMPDIR/err" i last=-1 now
@@ -47,14 +47,14 @@ stalled_start() {
     fi
     ip netns exec "$LAB_C" "$WPING" "$@" >"$out" 2>"$err" 3>&- &
     BG_PID=$!
-    for ((i = 0; i < 25; i++)); do
+    for ((i = 0; i < 50; i++)); do
         sleep 0.2
         now=$(awk '/^wchar:/ {print $2}' "/proc/$BG_PID/io" 2>/dev/null) ||
             fail "wping ended before its output filled the pipe"
         ((now >= 32768 && now == last)) && return 0
         last=$now
     done
-    fail "wping's output did not stall within 5 s (wrote $last bytes)"
+    fail "wping's output did not stall within 10 s (wrote $last bytes)"
 }
 
 # Waits up to SECONDS for wping to end, else fails with MESSAGE; sets $status and
@@ -91,6 +91,17 @@ signal_and_wait() {
         assert_equal "$(cat "$BG_ERR")" \
             "wping: cannot write to standard output: its reader stopped reading (given up 500 ms after the run was to end)"
         echo "SIG$signal: ended after $elapsed_ms ms" >&3
+    done
+}
+
+@test "many targets: SIGINT and SIGHUP end a run whose stdout nobody reads, within 3 s, exit 2" {
+    local signal
+    for signal in INT HUP; do
+        stalled_start --targets=127.0.0.1,127.0.0.2 -t --interval=0 127.0.0.3
+        signal_and_wait "$signal"
+        assert_equal "$status" 2
+        assert_equal "$(cat "$BG_ERR")" \
+            "wping: cannot write to standard output: its reader stopped reading (given up 500 ms after the run was to end)"
     done
 }
 
