@@ -61,9 +61,7 @@ struct session {
     FILE *err;           /* stderr's stream, for the diagnostics once signals are caught */
     bool output_failed;  /* stdout could not be written, ... */
     int output_errno;    /* ... for this reason (EAGAIN: its reader stopped reading) */
-    bool giving_up;      /* the run is ending: output waits for its reader until give_up */
-    struct timespec give_up;
-    struct timespec deadline_give_up; /* when --deadline is near: until then at most */
+    struct format_output_limit give_up; /* how long output waits for a reader */
     struct format *format;
     struct format_stats stats;
     sigset_t caught;                 /* the signals we catch: SIGINT, SIGQUIT, SIGTERM, SIGHUP */
@@ -78,10 +76,6 @@ struct session {
     struct timespec deadline; /* CLOCK_MONOTONIC */
     uint64_t requests;        /* requests started so far; the one in flight is the last */
 };
-
-/* How long the output may wait for a reader that does not read once the run is to end
- * (a signal, --deadline): the run then ends within about this long with exit status 2. */
-#define S_GIVE_UP_MS 500
 
 /* Set by the handler, which runs only while a wait has the signals unblocked. */
 static volatile sig_atomic_t S_got_int;
@@ -377,24 +371,14 @@ static int S_open(struct session *s)
     }
 }
 
-/* When output should stop waiting for its reader (format_output_wait.give_up_at): never while
- * the run goes on, except by --deadline; S_GIVE_UP_MS after the run was asked to end. */
+/* When output should stop waiting for its reader (format_output_wait.give_up_at): the run is
+ * to end once a stop is asked for, even before the loop has seen the signal's flag. */
 static const struct timespec *S_give_up_at(void *context)
 {
     struct session *s = context;
-    struct timespec now;
 
-    if (!s->giving_up && (s->stop != SESSION_RUNNING || S_got_int || S_got_term)) {
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        s->give_up = timespec_add_ms(now, S_GIVE_UP_MS);
-        s->giving_up = true;
-    }
-    if (s->giving_up)
-        return &s->give_up;
-    if (!s->has_deadline)
-        return NULL;
-    s->deadline_give_up = timespec_add_ms(s->deadline, S_GIVE_UP_MS);
-    return &s->deadline_give_up;
+    return format_output_give_up(&s->give_up, s->stop != SESSION_RUNNING || S_got_int || S_got_term,
+                                 s->has_deadline ? &s->deadline : NULL);
 }
 
 /* Notes that stdout could not be written (errno says why) and stops the run. */
@@ -759,7 +743,7 @@ static int S_finish(struct session *s)
             diag_error(s->json, DIAG_OUTPUT,
                        "wping: cannot write to standard output: its reader stopped reading "
                        "(given up %d ms after the run was to end)",
-                       S_GIVE_UP_MS);
+                       FORMAT_OUTPUT_GIVE_UP_MS);
         else
             diag_error(s->json, DIAG_OUTPUT, "wping: cannot write to standard output: %s",
                        strerror(s->output_errno));

@@ -70,12 +70,11 @@ struct family_handle {
 struct run {
     const struct wping_options *options;
     bool json;
-    FILE *out;          /* stdout's stream (output.h), flushed before each wait */
-    FILE *err;          /* stderr's, for the diagnostics once signals are caught */
-    bool output_failed; /* stdout could not be written, for this reason: */
-    int output_errno;   /* EAGAIN: its reader stopped reading */
-    bool giving_up;     /* the run is ending: output waits for its reader until give_up */
-    struct timespec give_up, deadline_give_up;
+    FILE *out;                          /* stdout's stream (output.h), flushed before each wait */
+    FILE *err;                          /* stderr's, for the diagnostics once signals are caught */
+    bool output_failed;                 /* stdout could not be written, for this reason: */
+    int output_errno;                   /* EAGAIN: its reader stopped reading */
+    struct format_output_limit give_up; /* how long output waits for a reader */
     struct format *format;
     struct target *targets;
     size_t count;
@@ -114,29 +113,16 @@ static void S_on_signal(int signo)
         S_got_term = 1; /* SIGTERM, and SIGHUP: the terminal closed */
 }
 
-/* When output should stop waiting for its reader (format_output_wait.give_up_at): as in the
- * one-target session, never while the run goes on except by --deadline, and
- * TARGETS_GIVE_UP_MS after the run was asked to end. */
-#define TARGETS_GIVE_UP_MS 500
-
+/* When output should stop waiting for its reader (format_output_wait.give_up_at), by the
+ * rule the one-target session follows too. */
 static const struct timespec *S_give_up_at(void *context)
 {
     struct run *r = context;
-    struct timespec now;
+    struct timespec deadline = {(time_t)(r->deadline / 1000000000),
+                                (long)(r->deadline % 1000000000)};
 
-    if (!r->giving_up && (r->stop != TARGETS_RUNNING || S_got_int || S_got_term)) {
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        r->give_up = timespec_add_ms(now, TARGETS_GIVE_UP_MS);
-        r->giving_up = true;
-    }
-    if (r->giving_up)
-        return &r->give_up;
-    if (!r->has_deadline)
-        return NULL;
-    r->deadline_give_up.tv_sec = (time_t)(r->deadline / 1000000000);
-    r->deadline_give_up.tv_nsec = (long)(r->deadline % 1000000000);
-    r->deadline_give_up = timespec_add_ms(r->deadline_give_up, TARGETS_GIVE_UP_MS);
-    return &r->deadline_give_up;
+    return format_output_give_up(&r->give_up, r->stop != TARGETS_RUNNING || S_got_int || S_got_term,
+                                 r->has_deadline ? &deadline : NULL);
 }
 
 /* Notes that stdout could not be written (errno says why) and stops the run. */
@@ -741,7 +727,7 @@ static int S_finish(struct run *r)
             diag_error(r->json, DIAG_OUTPUT,
                        "wping: cannot write to standard output: its reader stopped reading "
                        "(given up %d ms after the run was to end)",
-                       TARGETS_GIVE_UP_MS);
+                       FORMAT_OUTPUT_GIVE_UP_MS);
         else
             diag_error(r->json, DIAG_OUTPUT, "wping: cannot write to standard output: %s",
                        strerror(r->output_errno));

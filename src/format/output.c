@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <wping/timespec.h>
+
 struct S_cookie {
     int fd;
     /* A pipe, FIFO, socket or terminal: a write may block for as long as its reader wants.
@@ -96,6 +98,24 @@ static int S_close(void *cookie)
 {
     free(cookie);
     return 0;
+}
+
+const struct timespec *format_output_give_up(struct format_output_limit *limit, bool ending,
+                                             const struct timespec *deadline)
+{
+    struct timespec now;
+
+    if (ending && !limit->ending) {
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        limit->at = timespec_add_ms(now, FORMAT_OUTPUT_GIVE_UP_MS);
+        limit->ending = true;
+    }
+    if (limit->ending)
+        return &limit->at;
+    if (deadline == NULL)
+        return NULL;
+    limit->deadline_at = timespec_add_ms(*deadline, FORMAT_OUTPUT_GIVE_UP_MS);
+    return &limit->deadline_at;
 }
 
 FILE *format_output_open(int fd, const struct format_output_wait *wait)

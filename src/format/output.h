@@ -15,6 +15,7 @@
 #define WPING_FORMAT_OUTPUT_H
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -27,6 +28,22 @@ struct format_output_wait {
     const struct timespec *(*give_up_at)(void *context);
     void *context;
 };
+
+/* How long a run waits for a reader that does not read once it is to end (a signal, the end
+ * of --deadline): it then ends within about this long, with exit status 2. */
+#define FORMAT_OUTPUT_GIVE_UP_MS 500
+
+/* The give-up rule of a run, for its give_up_at callback. Zero-initialise one per run. */
+struct format_output_limit {
+    bool ending;
+    struct timespec at, deadline_at;
+};
+
+/* While the run goes on (`ending` false): `deadline` (CLOCK_MONOTONIC, NULL: none) plus
+ * FORMAT_OUTPUT_GIVE_UP_MS, or NULL. Once `ending`: FORMAT_OUTPUT_GIVE_UP_MS after the first
+ * call that saw it, from then on. */
+const struct timespec *format_output_give_up(struct format_output_limit *limit, bool ending,
+                                             const struct timespec *deadline);
 
 /* Bytes the stream buffers before it writes by itself. */
 #define FORMAT_OUTPUT_BUFFER 8192
