@@ -185,7 +185,8 @@ assert_reply_ttl_tos() {
     assert_reply_ttl_tos raw 6
 }
 
-# The fake host delays its reply by 120 ms: RTT from the kernel timestamp, 120..170 ms.
+# The fake host delays its reply by 120 ms: RTT from the kernel timestamp, at least 120 ms and
+# never more than the probe had run when it printed it (how much more is up to the load).
 assert_rtt_of_delay() {
     local kind=$1 dest=$2
     fake_script '* delay=120'
@@ -193,7 +194,7 @@ assert_rtt_of_delay() {
     lab_probe -W 1000 "$dest"
     lab_assert_probe_ran
     lab_assert_outcome 1 status=0 kts=1
-    lab_assert_range rtt_us "$(lab_field "$(lab_outcome 1)" rtt_us)" 120000 170000
+    lab_assert_rtt 1 120000
 }
 
 @test "the round-trip time measures a 120 ms delay (IPv4, datagram socket)" {
