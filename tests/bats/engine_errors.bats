@@ -17,8 +17,8 @@ assert_error() {
     lab_assert_probe_ran
     lab_assert_outcome_count 1
     lab_assert_outcome 1 "status=$code" "name=$name" "from=$responder" len=0 errno=0
-    # The error came at once, not at the timeout.
-    lab_assert_elapsed 0 300
+    # The error came before the timeout (500 ms), which waiting for it could not do.
+    lab_assert_elapsed 0 499
 }
 
 # --- destination net unreachable -------------------------------------------------------
@@ -210,7 +210,7 @@ assert_too_big_twice() {
     lab_assert_outcome_count 2
     lab_assert_outcome 1 status=11009 name=IP_PACKET_TOO_BIG "from=$router" errno=0
     lab_assert_outcome 2 status=11009 name=IP_PACKET_TOO_BIG errno=90
-    lab_assert_elapsed 0 300
+    lab_assert_elapsed 0 499
 }
 
 @test "DF over a small MTU: fragmentation needed, then refused locally (IPv4, dgram)" {
@@ -398,7 +398,8 @@ IPV6_ERRORS=(
 
 # --- request timed out -----------------------------------------------------------------
 
-# One request to DEST with KIND and -W 300 times out, after 300 ms and not much later.
+# One request to DEST with KIND and -W 300 times out, after 300 ms and before a second 300
+# ms would have passed (a timer that fires late on a loaded machine is not a longer timeout).
 assert_timeout() {
     local kind=$1 dest=$2
     lab_probe_kind "$kind"
@@ -406,7 +407,7 @@ assert_timeout() {
     lab_assert_probe_ran
     lab_assert_outcome_count 1
     lab_assert_outcome 1 status=11010 name=IP_REQ_TIMED_OUT from=- rtt_us=0 len=0 errno=0
-    lab_assert_elapsed 300 380
+    lab_assert_elapsed 300 599
 }
 
 @test "a blackhole route: request timed out (IPv4, dgram)" {
@@ -487,7 +488,7 @@ assert_general_failure() {
     lab_assert_probe_ran
     lab_assert_outcome_count 1
     lab_assert_outcome 1 status=11050 name=IP_GENERAL_FAILURE errno=1 from=- rtt_us=0
-    lab_assert_elapsed 0 300
+    lab_assert_elapsed 0 499
 }
 
 @test "a drop in the client's output: general failure with EPERM (IPv4, dgram)" {

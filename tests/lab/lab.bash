@@ -446,9 +446,10 @@ lab_probe_kind() {
 # two durations in milliseconds for lab_assert_elapsed:
 # - LAB_WALL_MS, the whole run inside the client, start-up included: never less than the
 #   time the engine took, so right for lower bounds;
-# - LAB_ELAPSED_MS, from the probe's first line (kind=, printed once the handle is open) to
-#   its last, each stamped as it arrives: without start-up (slow under AddressSanitizer or
-#   load), so right for upper bounds; 0 when the probe printed at most one line.
+# - LAB_ELAPSED_MS, from the opening of the handle to the last outcome, on the probe's own
+#   clock (at_us): without start-up (slow under AddressSanitizer or load) and without the
+#   delay of the pipe that stamps the lines here, so right for upper bounds; without an
+#   outcome, from the probe's first line to its last as stamped here (0 for at most one).
 lab_probe() {
     local kind=() line stamp first=0 last=0 text=()
     [[ -n ${LAB_KIND:-} ]] && kind=(-k "$LAB_KIND")
@@ -477,6 +478,8 @@ lab_probe() {
     output=$(printf '%s\n' "${lines[@]}")
     [[ ${#lines[@]} -gt 0 ]] || output=
     LAB_ELAPSED_MS=$(((last - first) / 1000))
+    line=$(grep -E '^seq=' <<<"$output" | tail -n 1)
+    [[ -z $line ]] || LAB_ELAPSED_MS=$(($(lab_field "$line" at_us) / 1000))
     return 0
 }
 
