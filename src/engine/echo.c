@@ -34,6 +34,9 @@
 #define BIND_ATTEMPTS 64
 /* Outstanding requests per handle; Wine stops at 256, we allow more for many targets. */
 #define MAX_PENDING 16384
+/* From this many slots on, an index by sequence number finds a reply's slot at once instead
+ * of a walk over every slot (many targets at once keep thousands outstanding). */
+#define INDEX_FROM 64
 /* Packets read per echo_process call, so that a flood cannot starve the caller. */
 #define READ_BUDGET 256
 #define RX_BUFFER (65535 + 64)
@@ -98,6 +101,10 @@ struct echo_handle {
     bool ip_options_known;
     struct slot *slots;
     size_t slot_count;
+    size_t free_hint;      /* no unused slot below this one */
+    uint16_t *by_sequence; /* NULL, or per sequence number its slot + 1 (0: none) */
+    bool expire_known;     /* no deadline of a used slot is before expire_from */
+    struct timespec expire_from;
     size_t pending;
     uint64_t completed;
     struct history history[HISTORY_SIZE];
@@ -439,6 +446,7 @@ void echo_close(echo_handle *handle)
     for (size_t i = 0; i < handle->slot_count; i++)
         free(handle->slots[i].data);
     free(handle->slots);
+    free(handle->by_sequence);
     free(handle->rx);
     free(handle->tx);
     free(handle);
@@ -472,28 +480,75 @@ void echo_set_notice_callback(echo_handle *handle, echo_notice_callback *callbac
 
 static struct slot *S_find(echo_handle *h, uint16_t sequence)
 {
+    if (h->by_sequence != NULL) {
+        uint16_t at = h->by_sequence[sequence];
+        struct slot *s = at != 0 ? &h->slots[at - 1] : NULL;
+        return s != NULL && s->used && s->sequence == sequence ? s : NULL;
+    }
     for (size_t i = 0; i < h->slot_count; i++)
         if (h->slots[i].used && h->slots[i].sequence == sequence)
             return &h->slots[i];
     return NULL;
 }
 
+/* Marks a slot used for `sequence`, in the index too. */
+static void S_slot_take(echo_handle *h, struct slot *s, uint16_t sequence)
+{
+    s->sequence = sequence;
+    s->used = true;
+    if (h->by_sequence != NULL)
+        h->by_sequence[sequence] = (uint16_t)(s - h->slots + 1);
+}
+
+/* Gives a slot back. */
+static void S_slot_release(echo_handle *h, struct slot *s)
+{
+    size_t at = (size_t)(s - h->slots);
+
+    s->used = false;
+    if (h->by_sequence != NULL && h->by_sequence[s->sequence] == at + 1)
+        h->by_sequence[s->sequence] = 0;
+    if (at < h->free_hint)
+        h->free_hint = at;
+}
+
 static struct slot *S_slot_alloc(echo_handle *h)
 {
-    for (size_t i = 0; i < h->slot_count; i++)
-        if (!h->slots[i].used)
+    for (size_t i = h->free_hint; i < h->slot_count; i++)
+        if (!h->slots[i].used) {
+            h->free_hint = i;
             return &h->slots[i];
+        }
     if (h->slot_count >= MAX_PENDING)
         return NULL;
     size_t count = h->slot_count ? h->slot_count * 2 : 4;
+    if (count >= INDEX_FROM && h->by_sequence == NULL) {
+        h->by_sequence = calloc(UINT16_MAX + 1, sizeof(*h->by_sequence));
+        if (h->by_sequence == NULL)
+            return NULL;
+        for (size_t i = 0; i < h->slot_count; i++)
+            if (h->slots[i].used)
+                h->by_sequence[h->slots[i].sequence] = (uint16_t)(i + 1);
+    }
     struct slot *slots = realloc(h->slots, count * sizeof(*slots));
     if (slots == NULL)
         return NULL;
     memset(slots + h->slot_count, 0, (count - h->slot_count) * sizeof(*slots));
     struct slot *fresh = &slots[h->slot_count];
+    h->free_hint = h->slot_count;
     h->slots = slots;
     h->slot_count = count;
     return fresh;
+}
+
+/* Notes a used slot's deadline for S_expire, which looks at the slots only once the
+ * earliest may have passed. */
+static void S_expire_note(echo_handle *h, const struct timespec *deadline)
+{
+    if (!h->expire_known || timespec_before(deadline, &h->expire_from)) {
+        h->expire_from = *deadline;
+        h->expire_known = true;
+    }
 }
 
 static int S_set_int(echo_handle *h, int level, int option, int value, int *current)
@@ -704,7 +759,7 @@ int echo_start(echo_handle *h, const struct echo_request *request, echo_callback
 
     size_t length = packet_build_echo(h->tx, h->tx_capacity, h->family, h->identifier, sequence,
                                       request->data, request->size);
-    s->used = true;
+    S_slot_take(h, s, sequence);
     h->pending++;
     clock_gettime(CLOCK_REALTIME, &s->outcome.sent_at);
     clock_gettime(CLOCK_MONOTONIC, &s->sent_mono);
@@ -723,6 +778,7 @@ int echo_start(echo_handle *h, const struct echo_request *request, echo_callback
     } else {
         h->sent_since_read = true;
     }
+    S_expire_note(h, &s->deadline);
     return ECHO_OK;
 }
 
@@ -748,7 +804,7 @@ static void S_complete(echo_handle *h, struct slot *s, enum history_state state)
     echo_callback *callback = s->callback;
     void *context = s->context;
     S_remember(h, s, state);
-    s->used = false;
+    S_slot_release(h, s);
     h->pending--;
     h->completed++;
     callback(context, &outcome);
@@ -758,10 +814,17 @@ static void S_expire(echo_handle *h)
 {
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
+    if (h->pending == 0 || (h->expire_known && timespec_before(&now, &h->expire_from)))
+        return;
+    h->expire_known = false; /* found again below, with the callbacks' new requests */
     for (size_t i = 0; i < h->slot_count; i++) {
         struct slot *s = &h->slots[i];
-        if (!s->used || timespec_before(&now, &s->deadline))
+        if (!s->used)
             continue;
+        if (timespec_before(&now, &s->deadline)) {
+            S_expire_note(h, &s->deadline);
+            continue;
+        }
         if (s->send_failed) {
             S_complete(h, s, HISTORY_ERROR);
         } else {
@@ -1008,7 +1071,13 @@ static void S_read_packets(echo_handle *h)
  * that request has completed, it is dropped. */
 static bool S_tx_stamp(echo_handle *h, const struct stamp_errqueue *e)
 {
-    for (size_t i = 0; i < h->slot_count; i++) {
+    /* Keyed by sequence number, the index finds the request; by counter, only a walk does. */
+    bool indexed = h->tx_keys == TX_KEYS_SEQUENCE && h->by_sequence != NULL;
+    struct slot *found = indexed && e->key <= UINT16_MAX ? S_find(h, (uint16_t)e->key) : NULL;
+    size_t first = found != NULL ? (size_t)(found - h->slots) : 0;
+    size_t end = found != NULL ? first + 1 : indexed ? 0 : h->slot_count;
+
+    for (size_t i = first; i < end; i++) {
         struct slot *s = &h->slots[i];
         if (!s->used || !s->tx_keyed || s->tx_key != e->key)
             continue;
@@ -1212,7 +1281,7 @@ int echo_send(echo_handle *handle, const struct echo_request *request, struct ec
         /* The slot points at this stack frame: take it back before returning. */
         for (size_t i = 0; i < handle->slot_count; i++)
             if (handle->slots[i].used && handle->slots[i].context == &wait) {
-                handle->slots[i].used = false;
+                S_slot_release(handle, &handle->slots[i]);
                 handle->pending--;
             }
         return result;
