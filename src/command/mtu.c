@@ -170,6 +170,9 @@ static int S_probe(struct mtu_search *m, size_t size)
     request.probe_mtu = true;
     request.timeout_ms = run->options->timeout_ms;
     m->done = false;
+    fflush(run->out); /* what is written goes out before the wait */
+    if (ferror(run->out) || run->interrupted())
+        return -1;
     result = echo_start(run->handle, &request, S_on_outcome, m);
     if (result >= 0)
         result = echo_wait_for(run->handle, S_probe_done, m, NULL, run->wait_mask);
@@ -261,7 +264,7 @@ int path_mtu(const struct path_run *run)
     m.headers = v6 ? MTU_HEADERS_6 : MTU_HEADERS_4;
     m.min = v6 ? MTU_MIN_6 : MTU_MIN_4;
     m.max = m.headers + ECHO_MAX_DATA;
-    m.format = format_path_new(stdout, run->json);
+    m.format = format_path_new(run->out, run->json);
     m.payload = malloc(ECHO_MAX_DATA);
     if (m.format == NULL || m.payload == NULL) {
         diag_error(run->json, DIAG_SYSTEM, "wping: out of memory");

@@ -8,6 +8,7 @@
 
 #include <signal.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <sys/socket.h>
 
 #include <wping/echo.h>
@@ -27,6 +28,11 @@ struct path_run {
     const struct format_target *header; /* target, name, address, -w, socket kind */
     bool json;
     const sigset_t *wait_mask; /* the mask for the engine's waits: our signals unblocked */
+    /* stdout's stream (output.h): the formatter writes there, and it is flushed before each
+     * wait; a write that waits for its reader lets signals in, which interrupted() then says
+     * (the engine's wait would not see them). The session checks the last flush. */
+    FILE *out;
+    bool (*interrupted)(void);
 };
 
 /* --mtu: 0 when the path MTU was found, 1 when the target never answered, 2 on errors. */

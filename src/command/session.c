@@ -718,6 +718,19 @@ static int S_catch_signals(struct session *s)
     return 0;
 }
 
+/* Says why stdout could not be written. */
+static void S_output_message(const struct session *s)
+{
+    if (s->output_errno == EAGAIN)
+        diag_error(s->json, DIAG_OUTPUT,
+                   "wping: cannot write to standard output: its reader stopped reading "
+                   "(given up %d ms after the run was to end)",
+                   FORMAT_OUTPUT_GIVE_UP_MS);
+    else
+        diag_error(s->json, DIAG_OUTPUT, "wping: cannot write to standard output: %s",
+                   strerror(s->output_errno));
+}
+
 /* The end of the run: statistics, the interruption, the exit status. */
 static int S_finish(struct session *s)
 {
@@ -739,17 +752,16 @@ static int S_finish(struct session *s)
         S_flush(s);
     }
     if (s->output_failed) {
-        if (s->output_errno == EAGAIN)
-            diag_error(s->json, DIAG_OUTPUT,
-                       "wping: cannot write to standard output: its reader stopped reading "
-                       "(given up %d ms after the run was to end)",
-                       FORMAT_OUTPUT_GIVE_UP_MS);
-        else
-            diag_error(s->json, DIAG_OUTPUT, "wping: cannot write to standard output: %s",
-                       strerror(s->output_errno));
+        S_output_message(s);
         return EXIT_STATUS_ERROR;
     }
     return end.exit_status;
+}
+
+/* Whether a signal that ends the run came (path modes: one may arrive while output waits). */
+static bool S_interrupted(void)
+{
+    return S_got_int || S_got_term;
 }
 
 /* --mtu and --traceroute take over once the target is resolved and the engine open. */
@@ -766,9 +778,17 @@ static int S_path(struct session *s, const struct format_target *target)
         .header = target,
         .json = s->json,
         .wait_mask = &s->wait_mask,
+        .out = s->out,
+        .interrupted = S_interrupted,
     };
+    int status = s->options->mode == WPING_MODE_MTU ? path_mtu(&run) : path_trace(&run);
 
-    return s->options->mode == WPING_MODE_MTU ? path_mtu(&run) : path_trace(&run);
+    S_flush(s);
+    if (s->output_failed && status != EXIT_STATUS_ERROR) {
+        S_output_message(s);
+        status = EXIT_STATUS_ERROR;
+    }
+    return status;
 }
 
 int session_run(const struct wping_options *options)

@@ -188,7 +188,7 @@ static uint64_t S_since(const struct timespec *start)
 int path_trace(const struct path_run *run)
 {
     struct trace t;
-    struct format_path *format = format_path_new(stdout, run->json);
+    struct format_path *format = format_path_new(run->out, run->json);
     struct timespec start;
     unsigned shown = 0;
     bool reached = false, ended = false;
@@ -212,6 +212,13 @@ int path_trace(const struct path_run *run)
     result = S_start_hops(&t, TRACE_WINDOW);
     while (result == ECHO_OK && !ended && shown < t.max_hops) {
         t.next_row = shown + 1;
+        fflush(run->out); /* what is written goes out before the wait */
+        if (ferror(run->out))
+            goto write_failed;
+        if (run->interrupted()) {
+            result = ECHO_ERR_INTERRUPTED;
+            break;
+        }
         result = echo_wait_for(run->handle, S_next_row_done, &t, NULL, run->wait_mask);
         if (result != 1)
             break;

@@ -105,6 +105,26 @@ signal_and_wait() {
     done
 }
 
+@test "--traceroute and --mtu into a pipe that is already full: SIGINT ends them within 3 s, exit 2" {
+    local mode out="$BATS_TEST_TMPDIR/full.fifo" i
+    BG_ERR="$BATS_TEST_TMPDIR/err"
+    for mode in --traceroute --mtu; do
+        stalled_fifo "$out"
+        head -c 65536 /dev/zero >"$out" # a pipe holds 64 KiB: now wping's first line waits
+        ip netns exec "$LAB_C" "$WPING" "$mode" -w 1000 "$LAB_S4" >"$out" 2>"$BG_ERR" 3>&- &
+        BG_PID=$!
+        # Signal only once wping catches SIGINT (bit 2 of SigCgt), or it would just die.
+        for ((i = 0; i < 250; i++)); do
+            (($(awk '/^SigCgt:/ { print "0x" $2 }' "/proc/$BG_PID/status" 2>/dev/null || echo 0) & 2)) && break
+            sleep 0.02
+        done
+        signal_and_wait INT
+        assert_equal "$status" 2
+        [[ $(cat "$BG_ERR") == "wping: cannot write to standard output: "* ]] ||
+            fail "$mode: $(cat "$BG_ERR")"
+    done
+}
+
 @test "SIGQUIT while stdout is stalled: the run goes on, and SIGTERM still ends it" {
     stalled_start -t --interval=0 127.0.0.1
     kill -QUIT "$BG_PID"
