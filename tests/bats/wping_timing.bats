@@ -10,30 +10,62 @@ setup_file() { wping_setup_file; }
 setup() { wping_setup; }
 teardown() { wping_teardown; }
 
-# Runs wping with ARGS in the client and sets ELAPSED_MS to how long it took.
+# Runs wping with ARGS in the client ($status, $output, $lines, $stderr as wping_run) and
+# sets two durations in ms: WALL_MS, the whole run, start-up included, which is never less
+# than the schedule took (for lower bounds); RUN_MS, from the header line (printed before the
+# first request) to the end of the output, as the lines arrive here: without start-up, which
+# load stretches most, and never more than the run took after its start (for upper bounds).
 timed_run() {
-    local start
-    start=$(wping_now_ms)
-    wping_run "$@"
-    ELAPSED_MS=$(($(wping_now_ms) - start))
+    local line stamp header=0 end=0 start=0 text=()
+    # shellcheck disable=SC2016 # expanded by the inner bash
+    run --separate-stderr lab_client bash -c \
+        'start=${EPOCHREALTIME/[.,]/}
+         "$@" | while IFS= read -r line || [[ -n $line ]]; do
+             printf "%s %s\n" "${EPOCHREALTIME/[.,]/}" "$line"
+         done
+         rc=${PIPESTATUS[0]}
+         echo "end ${EPOCHREALTIME/[.,]/} $start"
+         exit "$rc"' \
+        timed_run "$WPING" "$@"
+    for line in "${lines[@]}"; do
+        stamp=${line%% *}
+        if [[ $stamp == end ]]; then
+            read -r _ end start <<<"$line"
+            continue
+        fi
+        line=${line#"$stamp"}
+        line=${line# }
+        [[ $header != 0 || $line != Pinging* ]] || header=$stamp
+        text+=("$line")
+    done
+    output=$(printf '%s\n' "${text[@]}")
+    # As bats' run: $lines without the empty ones.
+    mapfile -t lines < <(grep -v '^$' <<<"$output")
+    WALL_MS=$(((end - start) / 1000))
+    RUN_MS=$(((end - header) / 1000))
+    ((header != 0)) || RUN_MS=$WALL_MS
 }
 
-# Asserts LOW <= ELAPSED_MS <= HIGH.
+# Asserts WALL_MS >= LOW and RUN_MS <= HIGH. Each HIGH is just under the least time the
+# behaviour the test rules out would take (a wait after the last request, a second timeout,
+# an interval added after a timeout), so that load cannot make a correct run fail it.
 assert_elapsed() {
-    ((ELAPSED_MS >= $1 && ELAPSED_MS <= $2)) ||
-        fail "took ${ELAPSED_MS} ms, expected ${1}..${2} ms"
+    ((WALL_MS >= $1 && RUN_MS <= $2)) ||
+        fail "took ${WALL_MS} ms (${RUN_MS} ms from the header on), expected ${1}..${2} ms"
 }
 
 @test "one request: no wait after the last" {
     timed_run -n 1 -w 1000 "$LAB_S4"
     assert_success
-    assert_elapsed 0 700
+    # A wait of one interval after it would take 1000 ms.
+    assert_elapsed 0 999
 }
 
 @test "three requests that are answered at once take about two seconds" {
     timed_run -n 3 -w 1000 "$LAB_S4"
     assert_success
-    assert_elapsed 1950 2700
+    # A wait after the last would make it 3000 ms.
+    assert_elapsed 1950 2999
 }
 
 @test "the requests leave one second apart" {
@@ -54,14 +86,16 @@ assert_elapsed() {
     timed_run -n 1 -w 700 198.18.4.1
     assert_failure 1
     assert_line --index 1 "Request timed out."
-    assert_elapsed 690 1300
+    # Not a second timeout: 1400 ms.
+    assert_elapsed 690 1399
 }
 
 @test "-w 250 is honoured below ping.exe's usual values" {
     lab_route_type 4 198.18.4.0/24 blackhole
     timed_run -n 1 -w 250 198.18.4.1
     assert_failure 1
-    assert_elapsed 240 850
+    # Not ping.exe's usual 4000 ms, nor a second timeout: 500 ms.
+    assert_elapsed 240 499
 }
 
 @test "after a timeout longer than the interval the next request goes at once" {
@@ -71,25 +105,28 @@ assert_elapsed() {
     assert_failure 1
     assert_line --index 1 "Request timed out."
     assert_line --index 2 "Request timed out."
-    assert_elapsed 2390 3000
+    assert_elapsed 2390 3399
 }
 
 @test "after a timeout shorter than the interval the next request keeps the 1 s schedule" {
     lab_route_type 4 198.18.4.0/24 blackhole
     timed_run -n 2 -w 300 198.18.4.1
     assert_failure 1
-    assert_elapsed 1250 1900
+    # 1000 + 300 ms; a full interval after the first timeout would make it 1600 ms.
+    assert_elapsed 1250 1599
 }
 
 @test "a non-local -S fails every request on the same one-second schedule" {
     timed_run -n 3 -S 198.18.0.77 "$LAB_S4"
     assert_failure 1
-    assert_elapsed 1950 2700
+    # A wait after the last would make it 3000 ms.
+    assert_elapsed 1950 2999
 }
 
 @test "an ICMP error does not shorten or stretch the schedule" {
     lab_reject 4 "$LAB_S4" host-unreachable
     timed_run -n 2 -w 1000 "$LAB_S4"
     assert_failure 1
-    assert_elapsed 950 1700
+    # An error that stretched the schedule by its timeout would make it 2000 ms.
+    assert_elapsed 950 1999
 }
