@@ -36,10 +36,10 @@ fakehost() {
             fail "unexpected reply line: $line"
         t+=("${BASH_REMATCH[1]}")
     done
-    # The fake host holds each reply back 10.2, 20.2 and 25.2 ms; the path adds little, a
-    # busy machine (parallel tests, sanitizers) sometimes a few ms more.
-    ((t[0] >= 10 && t[0] < 50 && t[1] >= 20 && t[1] < 60 && t[2] >= 25 && t[2] < 65)) ||
-        fail "times ${t[*]} are not about 10, 20 and 25 ms"
+    # The fake host holds each reply back 10.2, 20.2 and 25.2 ms: never less. How much more
+    # is the machine's (a loaded one took 83 ms for 20), up to the 1000 ms timeout.
+    ((t[0] >= 10 && t[1] >= 20 && t[2] >= 25 && t[0] < 1000 && t[1] < 1000 && t[2] < 1000)) ||
+        fail "times ${t[*]} are not at least 10, 20 and 25 ms"
     min=${t[0]} max=${t[0]}
     for i in "${t[@]}"; do
         sum=$((sum + i))
