@@ -10,50 +10,6 @@ setup_file() { wping_setup_file; }
 setup() { wping_setup; }
 teardown() { wping_teardown; }
 
-# Runs wping with ARGS in the client ($status, $output, $lines, $stderr as wping_run) and
-# sets two durations in ms: WALL_MS, the whole run, start-up included, which is never less
-# than the schedule took (for lower bounds); RUN_MS, from the header line (printed before the
-# first request) to the end of the output, as the lines arrive here: without start-up, which
-# load stretches most, and never more than the run took after its start (for upper bounds).
-timed_run() {
-    local line stamp header=0 end=0 start=0 text=()
-    # shellcheck disable=SC2016 # expanded by the inner bash
-    run --separate-stderr lab_client bash -c \
-        'start=${EPOCHREALTIME/[.,]/}
-         "$@" | while IFS= read -r line || [[ -n $line ]]; do
-             printf "%s %s\n" "${EPOCHREALTIME/[.,]/}" "$line"
-         done
-         rc=${PIPESTATUS[0]}
-         echo "end ${EPOCHREALTIME/[.,]/} $start"
-         exit "$rc"' \
-        timed_run "$WPING" "$@"
-    for line in "${lines[@]}"; do
-        stamp=${line%% *}
-        if [[ $stamp == end ]]; then
-            read -r _ end start <<<"$line"
-            continue
-        fi
-        line=${line#"$stamp"}
-        line=${line# }
-        [[ $header != 0 || $line != Pinging* ]] || header=$stamp
-        text+=("$line")
-    done
-    output=$(printf '%s\n' "${text[@]}")
-    # As bats' run: $lines without the empty ones.
-    mapfile -t lines < <(grep -v '^$' <<<"$output")
-    WALL_MS=$(((end - start) / 1000))
-    RUN_MS=$(((end - header) / 1000))
-    ((header != 0)) || RUN_MS=$WALL_MS
-}
-
-# Asserts WALL_MS >= LOW and RUN_MS <= HIGH. Each HIGH is just under the least time the
-# behaviour the test rules out would take (a wait after the last request, a second timeout,
-# an interval added after a timeout), so that load cannot make a correct run fail it.
-assert_elapsed() {
-    ((WALL_MS >= $1 && RUN_MS <= $2)) ||
-        fail "took ${WALL_MS} ms (${RUN_MS} ms from the header on), expected ${1}..${2} ms"
-}
-
 @test "one request: no wait after the last" {
     timed_run -n 1 -w 1000 "$LAB_S4"
     assert_success
