@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include <wping/address.h>
+#include <wping/timespec.h>
 
 #include "diag.h"
 #include "exit_status.h"
@@ -182,7 +183,7 @@ static uint64_t S_since(const struct timespec *start)
     struct timespec now;
 
     clock_gettime(CLOCK_MONOTONIC, &now);
-    return (uint64_t)((now.tv_sec - start->tv_sec) * 1000000000LL + (now.tv_nsec - start->tv_nsec));
+    return (uint64_t)timespec_diff_ns(&now, start);
 }
 
 int path_trace(const struct path_run *run)

@@ -24,14 +24,11 @@ struct S_cookie {
 static bool S_timeout(const struct timespec *limit, struct timespec *timeout)
 {
     struct timespec now;
-    int64_t ns;
 
     clock_gettime(CLOCK_MONOTONIC, &now);
-    ns = (int64_t)(limit->tv_sec - now.tv_sec) * 1000000000 + (limit->tv_nsec - now.tv_nsec);
-    if (ns <= 0)
+    if (!timespec_before(&now, limit))
         return false;
-    timeout->tv_sec = (time_t)(ns / 1000000000);
-    timeout->tv_nsec = (long)(ns % 1000000000);
+    *timeout = timespec_left(limit, &now);
     return true;
 }
 
