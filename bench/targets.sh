@@ -60,15 +60,30 @@ fleet() {
     fleet_start client --delay "$1"
 }
 
-# Runs TOOL (wping or fping) with ARGS in the client under GNU time; the output in $W/out,
-# "wall user sys maxrss_kb" in $W/time. measure TOOL ARGS...
+# Runs TOOL (wping or fping) with ARGS in the client; the output in $W/out and $W/err,
+# "wall user sys maxrss_kb" in $W/time: wall and CPU seconds to the microsecond from wait4
+# (python inside the namespace, so that nothing but the tool and GNU time is counted), the
+# peak RSS from GNU time (whose small fork is all that runs before the tool).
 measure() {
     local tool=$1
     shift
     local binary=$WPING
     [[ $tool == fping ]] && binary=$(command -v fping)
-    timeout 120 ip netns exec "$LAB_C" /usr/bin/time -f '%e %U %S %M' -o "$W/time" \
-        "$binary" "$@" >"$W/out" 2>"$W/err" || true
+    timeout 120 ip netns exec "$LAB_C" python3 - "$W" "$binary" "$@" <<'PY' || true
+import os, sys, time
+w = sys.argv[1]
+out, err = open(w + "/out", "w"), open(w + "/err", "w")
+start = time.monotonic()
+pid = os.fork()
+if pid == 0:
+    os.dup2(out.fileno(), 1)
+    os.dup2(err.fileno(), 2)
+    os.execv("/usr/bin/time", ["time", "-f", "%M", "-o", w + "/rss", *sys.argv[2:]])
+_, _, usage = os.wait4(pid, 0)
+wall = time.monotonic() - start
+rss = open(w + "/rss").read().split()[-1]
+open(w + "/time", "w").write(f"{wall:.6f} {usage.ru_utime:.6f} {usage.ru_stime:.6f} {rss}\n")
+PY
 }
 
 # Echoes answered in the last run: wping's text statistics or fping's -q summary.
@@ -106,15 +121,15 @@ for ((t = 1; t <= TRIALS; t++)); do
     done
 done
 for tool in wping fping; do
-    declare "a_wall_$tool=$(cut -d' ' -f1 "$W/a.$tool" | median)"
-    declare "a_cpu_$tool=$(cut -d' ' -f2 "$W/a.$tool" | median)"
+    declare "a_wall_$tool=$(cut -d' ' -f1 "$W/a.$tool" | median | xargs printf %.3f)"
+    declare "a_cpu_$tool=$(cut -d' ' -f2 "$W/a.$tool" | median | xargs printf %.2f)"
     declare "a_loss_$tool=$(cut -d' ' -f3 "$W/a.$tool" | median)"
 done
 a_rate_wping=$(awk -v w="$a_wall_wping" 'BEGIN { printf "%.0f", 5000 / w }')
 a_rate_fping=$(awk -v w="$a_wall_fping" 'BEGIN { printf "%.0f", 5000 / w }')
 r=$(ratio "$a_cpu_wping" "$a_cpu_fping")
 row "1 000 targets x 5, no pacing: CPU per echo" "wping ${a_cpu_wping} us, fping ${a_cpu_fping} us" "$r" "<= 0.7" "$(verdict "$r" 0.7 "<=")" \
-    "GNU time's 10 ms resolution over 5 000 echoes: +-2 us"
+    "(user + sys) / 5 000, from wait4; fping's lost echoes cost it no reply to read"
 r=$(ratio "$a_wall_wping" "$a_wall_fping")
 row "1 000 targets x 5, no pacing: wall time" "wping ${a_wall_wping} s, fping ${a_wall_fping} s" "$r" "<= 1.0, no more loss" \
     "$( ((a_loss_wping <= a_loss_fping)) && verdict "$r" 1.0 "<=" || echo MISSED)" "lost: wping ${a_loss_wping}, fping ${a_loss_fping} of 5 000"
@@ -137,7 +152,7 @@ for ((t = 1; t <= TRIALS; t++)); do
     done
 done
 for tool in wping fping; do
-    declare "b_wall_$tool=$(cut -d' ' -f1 "$W/b.$tool" | median)"
+    declare "b_wall_$tool=$(cut -d' ' -f1 "$W/b.$tool" | median | xargs printf %.3f)"
     declare "b_rss_$tool=$(cut -d' ' -f2 "$W/b.$tool" | median)"
     declare "b_loss_$tool=$(cut -d' ' -f3 "$W/b.$tool" | median)"
 done

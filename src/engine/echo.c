@@ -100,7 +100,8 @@ struct echo_handle {
     size_t ip_options_len;
     bool ip_options_known;
     struct slot *slots;
-    size_t slot_count;
+    size_t slot_count;     /* slots set up so far (used or free) */
+    size_t slot_capacity;  /* slots allocated: the rest are set up as they are first needed */
     size_t free_hint;      /* no unused slot below this one */
     uint16_t *by_sequence; /* NULL, or per sequence number its slot + 1 (0: none) */
     bool expire_known;     /* no deadline of a used slot is before expire_from */
@@ -521,23 +522,28 @@ static struct slot *S_slot_alloc(echo_handle *h)
         }
     if (h->slot_count >= MAX_PENDING)
         return NULL;
-    size_t count = h->slot_count ? h->slot_count * 2 : 4;
-    if (count >= INDEX_FROM && h->by_sequence == NULL) {
-        h->by_sequence = calloc(UINT16_MAX + 1, sizeof(*h->by_sequence));
-        if (h->by_sequence == NULL)
+    if (h->slot_count == h->slot_capacity) {
+        size_t capacity = h->slot_capacity ? h->slot_capacity * 2 : 4;
+        if (capacity >= INDEX_FROM && h->by_sequence == NULL) {
+            h->by_sequence = calloc(UINT16_MAX + 1, sizeof(*h->by_sequence));
+            if (h->by_sequence == NULL)
+                return NULL;
+            for (size_t i = 0; i < h->slot_count; i++)
+                if (h->slots[i].used)
+                    h->by_sequence[h->slots[i].sequence] = (uint16_t)(i + 1);
+        }
+        /* Not cleared here: a slot is set up when first used, so the pages of slots never
+         * needed are never touched and memory follows the requests really outstanding. */
+        struct slot *slots = realloc(h->slots, capacity * sizeof(*slots));
+        if (slots == NULL)
             return NULL;
-        for (size_t i = 0; i < h->slot_count; i++)
-            if (h->slots[i].used)
-                h->by_sequence[h->slots[i].sequence] = (uint16_t)(i + 1);
+        h->slots = slots;
+        h->slot_capacity = capacity;
     }
-    struct slot *slots = realloc(h->slots, count * sizeof(*slots));
-    if (slots == NULL)
-        return NULL;
-    memset(slots + h->slot_count, 0, (count - h->slot_count) * sizeof(*slots));
-    struct slot *fresh = &slots[h->slot_count];
+    struct slot *fresh = &h->slots[h->slot_count];
+    memset(fresh, 0, sizeof(*fresh));
     h->free_hint = h->slot_count;
-    h->slots = slots;
-    h->slot_count = count;
+    h->slot_count++;
     return fresh;
 }
 
