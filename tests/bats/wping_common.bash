@@ -72,21 +72,12 @@ wping_now_ms() {
 # first request) to the end of the output, as the lines arrive here: without start-up, which
 # load stretches most, and never more than the run took after its start (for upper bounds).
 timed_run() {
-    local line stamp header=0 end=0 start=0 text=()
-    # shellcheck disable=SC2016 # expanded by the inner bash
-    run --separate-stderr lab_client bash -c \
-        'start=${EPOCHREALTIME/[.,]/}
-         "$@" | while IFS= read -r line || [[ -n $line ]]; do
-             printf "%s %s\n" "${EPOCHREALTIME/[.,]/}" "$line"
-         done
-         rc=${PIPESTATUS[0]}
-         echo "end ${EPOCHREALTIME/[.,]/} $start"
-         exit "$rc"' \
-        timed_run "$WPING" "$@"
+    local line stamp header=0 wall=0 start=0 text=()
+    lab_stamped_run "$WPING" "$@"
     for line in "${lines[@]}"; do
         stamp=${line%% *}
-        if [[ $stamp == end ]]; then
-            read -r _ end start <<<"$line"
+        if [[ $stamp == wall ]]; then
+            read -r _ wall start <<<"$line"
             continue
         fi
         line=${line#"$stamp"}
@@ -97,8 +88,8 @@ timed_run() {
     output=$(printf '%s\n' "${text[@]}")
     # As bats' run: $lines without the empty ones.
     mapfile -t lines < <(grep -v '^$' <<<"$output")
-    WALL_MS=$(((end - start) / 1000))
-    RUN_MS=$(((end - header) / 1000))
+    WALL_MS=$((wall / 1000))
+    RUN_MS=$(((start + wall - header) / 1000))
     ((header != 0)) || RUN_MS=$WALL_MS
 }
 

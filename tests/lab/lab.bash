@@ -441,6 +441,22 @@ lab_probe_kind() {
     LAB_KIND=$1
 }
 
+# Runs CMD... in the client under bats' run (--separate-stderr) with each line of its stdout
+# as "STAMP LINE", STAMP the time it arrived here (EPOCHREALTIME, in us), then a last line
+# "wall US START": how long the whole run took, and when it started (us).
+lab_stamped_run() {
+    # shellcheck disable=SC2016 # expanded by the inner bash
+    run --separate-stderr lab_client bash -c \
+        'start=${EPOCHREALTIME/[.,]/}
+         "$@" | while IFS= read -r line || [[ -n $line ]]; do
+             printf "%s %s\n" "${EPOCHREALTIME/[.,]/}" "$line"
+         done
+         rc=${PIPESTATUS[0]}
+         echo "wall $((${EPOCHREALTIME/[.,]/} - start)) $start"
+         exit "$rc"' \
+        lab_stamped "$@"
+}
+
 # Runs echo-probe in the client with ARGS (plus -k for the kind chosen by lab_probe_kind),
 # bounded to 10 s, under bats' run: sets $status, $output (stdout), $lines and $stderr, and
 # two durations in milliseconds for lab_assert_elapsed:
@@ -451,23 +467,15 @@ lab_probe_kind() {
 #   delay of the pipe that stamps the lines here, so right for upper bounds; without an
 #   outcome, from the probe's first line to its last as stamped here (0 for at most one).
 lab_probe() {
-    local kind=() line stamp first=0 last=0 text=()
+    local kind=() line stamp wall first=0 last=0 text=()
     [[ -n ${LAB_KIND:-} ]] && kind=(-k "$LAB_KIND")
-    # shellcheck disable=SC2016 # expanded by the inner bash
-    run --separate-stderr lab_client bash -c \
-        'start=${EPOCHREALTIME/[.,]/}
-         "$@" | while IFS= read -r line || [[ -n $line ]]; do
-             printf "%s %s\n" "${EPOCHREALTIME/[.,]/}" "$line"
-         done
-         rc=${PIPESTATUS[0]}
-         echo "wall $((${EPOCHREALTIME/[.,]/} - start))"
-         exit "$rc"' \
-        lab_probe timeout 10 "$ECHO_PROBE" "${kind[@]}" "$@"
+    lab_stamped_run timeout 10 "$ECHO_PROBE" "${kind[@]}" "$@"
     LAB_WALL_MS=0
     for line in "${lines[@]}"; do
         stamp=${line%% *}
         if [[ $stamp == wall ]]; then
-            LAB_WALL_MS=$((${line#* } / 1000))
+            read -r _ wall _ <<<"$line"
+            LAB_WALL_MS=$((wall / 1000))
             continue
         fi
         ((first == 0)) && first=$stamp
