@@ -32,11 +32,11 @@ struct exit_policy {
 int exit_policy_status(const struct exit_policy *policy, uint64_t sent, uint64_t replies);
 
 /*
- * The exit status of a many-target run (DESIGN C16), once exit_policy_status has decided
- * each target: of `targets` in the list, `resolved` had an address and `passed` met the
- * policy. 0 (EXIT_STATUS_REPLY) when every target passed, or with `has_required` when at
- * least `required` did; else 1. 2 (EXIT_STATUS_ERROR) when not one name resolved: nothing
- * was pinged, as for one target that does not resolve. Pure.
+ * The exit status of a many-target run (docs/design.md, Many targets), once exit_policy_status has
+ * decided each target: of `targets` in the list, `resolved` had an address and `passed` met the
+ * policy. 0 (EXIT_STATUS_REPLY) when every target passed, or with `has_required` when at least
+ * `required` did; else 1. 2 (EXIT_STATUS_ERROR) when not one name resolved: nothing was pinged, as
+ * for one target that does not resolve. Pure.
  */
 int exit_policy_targets(uint64_t targets, uint64_t resolved, uint64_t passed, bool has_required,
                         uint32_t required);

@@ -1,5 +1,6 @@
 /*
- * --mtu: the path MTU to the target (DESIGN C17), with Don't Fragment probes one at a time.
+ * --mtu: the path MTU to the target (docs/design.md, Path MTU), with Don't Fragment probes one at a
+ * time.
  *
  * The first probe has the size of the interface the route leaves by. A router that cannot
  * forward a probe answers fragmentation needed (IPv6: packet too big) with its next-hop MTU,
@@ -270,7 +271,7 @@ int path_mtu(const struct path_run *run)
         diag_error(run->json, DIAG_SYSTEM, "wping: out of memory");
         goto out;
     }
-    /* ping.exe's payload: the letters a to w, over and over (DESIGN C7). */
+    /* ping.exe's payload: the letters a to w, over and over (docs/design.md, Payload). */
     for (size_t i = 0; i < ECHO_MAX_DATA; i++)
         m.payload[i] = (unsigned char)('a' + i % 23);
 

@@ -29,8 +29,8 @@ enum wping_route_kind {
 
 enum wping_mode {
     WPING_MODE_PING = 0, /* echo requests, ping.exe's way (the default) */
-    WPING_MODE_MTU,      /* --mtu: find the path MTU (DESIGN C17) */
-    WPING_MODE_TRACE,    /* --traceroute: tracert.exe's route (DESIGN C18) */
+    WPING_MODE_MTU,      /* --mtu: find the path MTU (docs/design.md) */
+    WPING_MODE_TRACE,    /* --traceroute: tracert.exe's route (docs/design.md) */
 };
 
 /* --max-hops: default and largest value (the TTL field's range). */
@@ -94,7 +94,7 @@ struct wping_options {
     /* The path: --mtu and --traceroute (mtu.c, trace.c). */
     enum wping_mode mode;
     uint32_t max_hops; /* --max-hops, 1..255, default 30 (--traceroute only) */
-    /* Many targets (DESIGN C15, C16). */
+    /* Many targets (docs/design.md). */
     const char *targets; /* --targets LIST as typed (a comma list, @FILE or @-); NULL = none */
     uint64_t pace_us;    /* --pace, least gap between two sends of the run; default 1 ms */
     bool has_targets_required; /* --targets-required given */

@@ -1,5 +1,5 @@
 /*
- * The path modes of the command: --mtu (mtu.c, DESIGN C17) and --traceroute (trace.c, C18).
+ * The path modes of the command: --mtu (mtu.c) and --traceroute (trace.c), docs/design.md.
  * The session resolves the target, opens the engine and catches the signals, then hands
  * over to one of them; each reports through the path formatter and returns the exit status.
  */

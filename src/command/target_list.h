@@ -1,6 +1,6 @@
 /*
- * The list of --targets (DESIGN C15): comma-separated hosts, or @FILE with one host a line
- * (`#` starts a comment, blank lines are ignored), or @- for standard input, after the
+ * The list of --targets (docs/design.md, Many targets): comma-separated hosts, or @FILE with one
+ * host a line (`#` starts a comment, blank lines are ignored), or @- for standard input, after the
  * positional target when one is given. Duplicates stay, as separate targets, in order.
  */
 #ifndef WPING_TARGET_LIST_H

@@ -1,5 +1,5 @@
 /*
- * A many-target session (--targets, DESIGN C15, C16): every target of the list resolved
+ * A many-target session (--targets, docs/design.md): every target of the list resolved
  * before the first send, then all of them in flight at once on one engine handle per family,
  * each on its own absolute schedule (-n or -t requests, one every --interval from its first
  * send, whether or not the earlier ones have their outcomes), no two sends of the run closer

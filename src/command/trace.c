@@ -1,6 +1,6 @@
 /*
- * --traceroute: the route to the target as tracert.exe prints it (DESIGN C18), three probes
- * per hop.
+ * --traceroute: the route to the target as tracert.exe prints it (docs/design.md, Traceroute),
+ * three probes per hop.
  *
  * tracert.exe waits for each probe before it sends the next, so a silent hop costs it three
  * timeouts and a path of n hops n round trips. Here the probes of a window of hops go out

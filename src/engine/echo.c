@@ -230,7 +230,7 @@ static void S_enable(int fd, int level, int option)
     (void)setsockopt(fd, level, option, &on, sizeof(on));
 }
 
-/* Transmit stamps (DESIGN E6) come back on the error queue, one per send, keyed
+/* Transmit stamps (docs/design.md, Time stamps) come back on the error queue, one per send, keyed
  * (OPT_ID) and without the packet (OPT_TSONLY). Hardware stamps come only from a device that
  * is set up for them; then the software one is asked for as well (OPT_TX_SWHW), and receive
  * stamps of the device too (RAW_HARDWARE). A kernel that refuses the hardware part still

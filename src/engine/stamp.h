@@ -1,8 +1,8 @@
 /*
- * Kernel time stamps (DESIGN E3, E6): reading them from the control messages of a received
- * packet or of an error-queue message, and choosing the pair of clocks an RTT is measured
- * between. Pure: control-message bytes and times in, structs out, no sockets and no clocks,
- * so unit tests drive every path, the fallbacks included, from bytes.
+ * Kernel time stamps (docs/design.md, Time stamps): reading them from the control messages of a
+ * received packet or of an error-queue message, and choosing the pair of clocks an RTT is measured
+ * between. Pure: control-message bytes and times in, structs out, no sockets and no clocks, so unit
+ * tests drive every path, the fallbacks included, from bytes.
  */
 #ifndef WPING_STAMP_H
 #define WPING_STAMP_H

@@ -24,7 +24,7 @@
 #include "stats.h"
 
 /*
- * In a many-target run (--targets, DESIGN C15), the target an event belongs to; events of a
+ * In a many-target run (--targets, docs/design.md), the target an event belongs to; events of a
  * one-target run carry NULL and print as they always have. Text prefixes each per-request
  * line with "[typed] "; JSON adds "target" and "index" to every object.
  */
@@ -101,7 +101,7 @@ struct format_end {
     const struct format_member *member; /* many targets: whose statistics; else NULL */
 };
 
-/* The end of a many-target run: how many targets passed (DESIGN C16). */
+/* The end of a many-target run: how many targets passed (docs/design.md, Many targets). */
 struct format_run {
     bool final; /* false after interim statistics (Control-Break) */
     enum format_reason reason;
@@ -192,7 +192,7 @@ static inline void format_free(struct format *format)
         format->ops->free(format);
 }
 
-/* ---- The path: --mtu (DESIGN C17) and --traceroute (C18), in path.c ---- */
+/* ---- The path: --mtu and --traceroute (docs/design.md), in path.c ---- */
 
 /* One --mtu probe with its outcome. */
 struct format_mtu_probe {

@@ -58,11 +58,11 @@ bool object_wait(const struct timespec *deadline);
 struct timespec object_deadline(DWORD ms);
 
 /*
- * The last error where .NET and Mono read it (DESIGN C19): on Unix, Marshal.GetLastWin32Error()
- * after a SetLastError=true call is errno as the native function left it. Every exported
- * function takes a mark on entry and leaves through last_error_leave (but GetLastError, and
- * those that only forward to another): errno then holds the last error when the call set
- * one (even to the value it had), and otherwise the errno the caller had on entry, since
+ * The last error where .NET and Mono read it (docs/design.md, Porting from .NET): on Unix,
+ * Marshal.GetLastWin32Error() after a SetLastError=true call is errno as the native function left
+ * it. Every exported function takes a mark on entry and leaves through last_error_leave (but
+ * GetLastError, and those that only forward to another): errno then holds the last error when the
+ * call set one (even to the value it had), and otherwise the errno the caller had on entry, since
  * Windows leaves GetLastError alone there.
  */
 struct last_error_mark {

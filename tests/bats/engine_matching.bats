@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# No reply is ever taken for another request (DESIGN E5). Raw ICMP sockets see every echo
+# No reply is ever taken for another request (docs/design.md, Matching). Raw ICMP sockets see every echo
 # reply of their family, so the engine keeps identifiers unique within a process, takes a
 # raw socket's reply only from the request's destination, and filters other identifiers out
 # in the kernel (BPF). Both socket kinds, both families.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# The clock pair of each RTT (DESIGN E6) in --format=json, in the lab: kernel transmit and
+# The clock pair of each RTT (docs/design.md, Time stamps) in --format=json, in the lab: kernel transmit and
 # receive stamps on both socket kinds and families, for replies and for ICMP errors (which
 # share the error queue with the transmit stamps on datagram sockets), the flood's user send
 # time, and RTTs that stay consistent: never negative, never beyond the timeout. Every line

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# --mtu (DESIGN C17) on the router chain of tests/lab/lab.bash: the path MTU found exactly
+# --mtu (docs/design.md, Path MTU) on the router chain of tests/lab/lab.bash: the path MTU found exactly
 # for each family and socket kind, with the number of probes it took when every router
 # reports its limit, through an MTU black hole, past a stale path-MTU cache, and the runs
 # that cannot find it. Every JSON line is checked against the schema.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# --traceroute (DESIGN C18) on the router chain of tests/lab/lab.bash: tracert.exe's
+# --traceroute (docs/design.md, Traceroute) on the router chain of tests/lab/lab.bash: tracert.exe's
 # transcript line for line (times masked) for both families and socket kinds, silent and
 # rate-limited routers, an error row that ends the trace, --max-hops, -a, -w, -S, and the
 # JSON hop events with their statistics, every line checked against the schema.

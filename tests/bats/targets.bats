@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Many targets at once (--targets, DESIGN C15, C16): the list forms, resolution before the
+# Many targets at once (--targets, docs/design.md): the list forms, resolution before the
 # first send, IPv4 and IPv6 mixed, duplicates, the tagged text and JSON output, per-target
 # options, --pace, signals, and the exit status, in the lab and against the fleet host.
 # About 25 s.

@@ -1,6 +1,6 @@
 // IcmpSendEcho from C#, declared the way pinvoke.net's sample and porting users write it:
 // DllImport("icmp.dll"), the reply by ref with its data inline as a ByValTStr
-// (PInvokeNet.ICMP_ECHO_REPLY in Structs.cs), sizes from Marshal.SizeOf. Run unchanged under Mono on Linux against libicmpapi (DESIGN C19).
+// (PInvokeNet.ICMP_ECHO_REPLY in Structs.cs), sizes from Marshal.SizeOf. Run unchanged under Mono on Linux against libicmpapi (docs/design.md, Porting from .NET).
 //   mono SimplePing.exe ADDRESS TIMEOUT_MS
 // Prints one "key: value" line per result; exits 0 when the calls were made.
 using System;

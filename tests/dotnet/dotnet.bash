@@ -62,7 +62,7 @@ dotnet_layouts() {
     run --separate-stderr "$MONO" "$DOTNET_BIN/Layouts.exe"
     assert_success
     assert_equal "$stderr" ""
-    # 64-bit Windows' numbers (reference/icmpapi.md §3), so that both sides cannot agree on
+    # 64-bit Windows' numbers (icmpapi(3), Types and layouts), so that both sides cannot agree on
     # something else.
     assert_line 'ICMP_ECHO_REPLY 40'
     assert_line 'ICMP_ECHO_REPLY.Options 24'

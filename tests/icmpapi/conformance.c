@@ -1203,9 +1203,9 @@ static void inet_ntoa_formats_the_windows_in_addr(void)
     CHECK_INT(offsetof(struct sockaddr_in, sin_addr), 4, "%s", "");
 }
 
-/* DESIGN C19: .NET and Mono read errno for Marshal.GetLastWin32Error(). A call that sets the
- * last error leaves it in errno too; a success that Windows leaves GetLastError alone on
- * leaves the caller's errno, whatever the call did inside (sockets opened and closed). */
+/* docs/design.md, Porting from .NET: .NET and Mono read errno for Marshal.GetLastWin32Error(). A
+ * call that sets the last error leaves it in errno too; a success that Windows leaves GetLastError
+ * alone on leaves the caller's errno, whatever the call did inside (sockets opened and closed). */
 static void errno_holds_the_last_error_for_dotnet(void)
 {
     SetLastError(GARBAGE);

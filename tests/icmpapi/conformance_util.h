@@ -26,9 +26,9 @@
 #define IO_STATUS sizeof(IO_STATUS_BLOCK)
 #define GARBAGE 0xdeadbeef
 
-/* The last error as C reads it (GetLastError) and as .NET and Mono read it (errno, DESIGN
- * C19): both must be `want`. errno is taken first, before anything can change it, so the
- * check goes right after the call (or after checks that pass without printing). */
+/* The last error as C reads it (GetLastError) and as .NET and Mono read it (errno, docs/design.md,
+ * Porting from .NET): both must be `want`. errno is taken first, before anything can change it, so
+ * the check goes right after the call (or after checks that pass without printing). */
 #define CHECK_LAST_ERROR(want, ...)                                                                \
     do {                                                                                           \
         int util_errno = errno;                                                                    \

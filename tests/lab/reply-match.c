@@ -1,6 +1,6 @@
 /*
  * reply-match: checks through libicmpapi that no request ever takes another request's reply
- * (DESIGN E5). Many asynchronous IcmpSendEcho2 / Icmp6SendEcho2 requests to a silent
+ * (docs/design.md, Matching). Many asynchronous IcmpSendEcho2 / Icmp6SendEcho2 requests to a silent
  * (blackholed) address stay pending while several threads make synchronous calls to an
  * answering host; every payload is tagged with its request, and every success is checked:
  * it must come from the request's destination and carry the request's own payload. Prints

@@ -131,7 +131,7 @@ static void max_loss_agrees_with_the_percentage(void)
             }
 }
 
-/* DESIGN C16: the run's status from how many targets passed their own policy. */
+/* docs/design.md, Many targets: the run's status from how many targets passed their own policy. */
 struct targets_case {
     const char *what;
     uint64_t targets, resolved, passed;

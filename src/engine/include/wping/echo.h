@@ -114,11 +114,11 @@ struct echo_request {
     bool probe_mtu;
 };
 
-/* Which two clocks an RTT was measured between (DESIGN E6), best first. The send time is the
- * kernel's transmit stamp when it came (SO_TIMESTAMPING, read from the error queue), else the
- * clock read just before the send; the receive time is the kernel's receive stamp, else the
- * clock read when the packet was processed. Every pair is checked against the monotonic
- * clock, so a wall-clock step never shows as an RTT. */
+/* Which two clocks an RTT was measured between (docs/design.md, Time stamps), best first. The send
+ * time is the kernel's transmit stamp when it came (SO_TIMESTAMPING, read from the error queue),
+ * else the clock read just before the send; the receive time is the kernel's receive stamp, else
+ * the clock read when the packet was processed. Every pair is checked against the monotonic clock,
+ * so a wall-clock step never shows as an RTT. */
 enum echo_clock {
     ECHO_CLOCK_NONE = 0,       /* no RTT (timeouts, local failures) */
     ECHO_CLOCK_USER,           /* "user/user": monotonic clock around send and processing */
