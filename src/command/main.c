@@ -22,7 +22,9 @@
  *     - reporting: each event goes to a formatter (src/format, format.h), the ping.exe text
  *       (text.c) or JSON Lines (json.c), side by side over one line builder (line.c, line.h),
  *       on stdout, and into the statistics tally (stats.h: stats.c, histogram.c);
- *       diagnostics go to stderr, as JSON objects in JSON mode (diag.c, diag.h).
+ *       diagnostics go to stderr, as JSON objects in JSON mode (diag.c, diag.h). Both
+ *       streams are output.c's (output.h): buffered, flushed before every wait, and never
+ *       blocked past a signal by a reader that stops reading.
  *
  * - With --mtu or --traceroute the session hands the resolved target and the open engine to
  *   path_mtu() or path_trace() (mtu.c, trace.c, path.h), which report through the path
