@@ -27,8 +27,9 @@
 #include "target_list.h"
 
 /* Sends in a row before the sockets are read again: at --pace=0 a burst of thousands of
- * sends would otherwise let the replies overflow the socket's receive buffer. */
-#define TARGETS_SEND_BURST 32
+ * sends would otherwise let the replies overflow the socket's receive buffer; more than a
+ * few dozen, so that the targets due at one instant leave together, not between replies. */
+#define TARGETS_SEND_BURST 256
 /* The receive buffer asked for, in bytes; the kernel grants at most twice net.core.rmem_max. */
 #define TARGETS_RECEIVE_BUFFER (16 * 1024 * 1024)
 
