@@ -21,6 +21,8 @@ OUT=${BENCH_OUT:-bench/RESULTS.md}
 WPING=${WPING:-$ROOT/build/release/src/command/wping}
 TRIALS=${BENCH_TRIALS:-${TRIALS:-5}}
 TRACE_W=500 # -w of the trace with a silent hop
+DELAY_MS=20 # the fake host's answer delay for the trace with real round trips
+FAKEHOST=${FAKEHOST:-$ROOT/build/dev/tests/fakehost/fakehost}
 
 [[ $(id -u) -eq 0 ]] || {
     echo "bench/path.sh: run as root (network namespaces)" >&2
@@ -171,6 +173,32 @@ row "IPv4 dgram: --traceroute, router 2 silent, -w $TRACE_W, median of $TRIALS" 
     "< 1.5 × 4 × ${sl} + the silent hop's 3 timeouts = ${bound} ms (tracert.exe waits them one after another)" \
     "$(awk -v e="$el" -v b="$bound" 'BEGIN { print (e < b ? "met" : "MISSED") }')" \
     "the three timeouts run together: about one -w; against one -w (${strict} ms) $(awk -v e="$el" -v b="$strict" 'BEGIN { print (e < b ? "met" : "missed by " e - b " ms") }')"
+
+# ---- traceroute time with round trips that are not free: the fake host answers late ----
+# C -> R -> the fake host on a TUN in R (lab_create), which answers every probe that reaches
+# it DELAY_MS late: 2 rows, the router's (tens of microseconds) and the fake host's.
+if [[ -x $FAKEHOST ]]; then
+    lab_create
+    lab_socket_kind dgram
+    printf '* delay=%s\n' "$DELAY_MS" >"$W/delay.script"
+    lab_fakehost "$W/delay.script"
+    : >"$W/tr-delay.txt"
+    for ((t = 1; t <= TRIALS; t++)); do
+        lab_client timeout 60 "$WPING" --json --traceroute -w 1000 "$LAB_FAKE4" >"$W/tr.json"
+        elapsed=$(jq -r 'select(.type == "trace_end") | .elapsed_ms' "$W/tr.json")
+        slowest=$(jq -s '[.[] | select(.type == "hop") | .probes[] | .rtt_ms // 0] | max' "$W/tr.json")
+        echo "$elapsed $slowest" >>"$W/tr-delay.txt"
+    done
+    lab_destroy
+    read -r el sl < <(sort -n "$W/tr-delay.txt" | awk '{ a[NR] = $0 } END { print a[int((NR + 1) / 2)] }')
+    bound=$(awk -v s="$sl" 'BEGIN { printf "%.3f", 1.5 * 2 * s }')
+    row "IPv4 dgram: --traceroute to the fake host answering ${DELAY_MS} ms late, 2 rows, median of $TRIALS" \
+        "${el} ms (slowest probe RTT ${sl} ms)" "< 1.5 × 2 × ${sl} = ${bound} ms" \
+        "$(awk -v e="$el" -v b="$bound" 'BEGIN { print (e < b ? "met" : "MISSED") }')" \
+        "tracert.exe, one probe after another: 3 × ${DELAY_MS} ms for the last row alone"
+else
+    row "--traceroute to a delayed fake host" "not measured" "" "" "no fake host binary at $FAKEHOST"
+fi
 
 section=$(
     echo "<!-- path: written by bench/path.sh -->"
