@@ -37,6 +37,8 @@
 /* Every IPv4 link carries 68 bytes (RFC 791), every IPv6 link 1280 (RFC 8200). */
 #define MTU_MIN_4 68
 #define MTU_MIN_6 1280
+/* The largest -l, so that the payload the result names is one that ping accepts. */
+#define MTU_MAX_PAYLOAD 65500
 
 struct mtu_search {
     const struct path_run *run;
@@ -264,7 +266,7 @@ int path_mtu(const struct path_run *run)
     m.run = run;
     m.headers = v6 ? MTU_HEADERS_6 : MTU_HEADERS_4;
     m.min = v6 ? MTU_MIN_6 : MTU_MIN_4;
-    m.max = m.headers + ECHO_MAX_DATA;
+    m.max = m.headers + MTU_MAX_PAYLOAD;
     m.format = format_path_new(run->out, run->json);
     m.payload = malloc(ECHO_MAX_DATA);
     if (m.format == NULL || m.payload == NULL) {

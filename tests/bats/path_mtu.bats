@@ -159,3 +159,14 @@ EOF
     assert_failure 2
     assert_equal "$(jq -r .message <<<"$stderr")" "The option --size cannot be used with --mtu: --mtu chooses the size of every probe and sets Don't Fragment itself."
 }
+
+@test "when this host's own link is the narrowest, --mtu names its interface after one probe" {
+    ip -n "$LAB_C" link set l0a mtu 1300
+    ip -n "$LAB_R1" link set l0b mtu 1300
+    wping_run --mtu -w 1000 "$LAB_S4"
+    assert_success
+    assert_output "Path MTU to $LAB_S4 is 1300 bytes: -f -l 1272 is the largest payload that passes, limited by this host's interface l0a."
+    json_run --json --mtu -w 1000 "$LAB_S4"
+    json_check mtu
+    assert_equal "$(json_get mtu '[.mtu, .limit, .limited_by, .probes]')" '[1300,"local","l0a",1]'
+}
