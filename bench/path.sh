@@ -138,34 +138,41 @@ for family in 4 6; do
 done
 lab_destroy
 
+# Runs TRIALS traces with ARGS in the client; appends "elapsed_ms slowest_rtt_ms" per trace to
+# FILE: trace_trials FILE ARGS...
+trace_trials() {
+    local file=$1 t elapsed slowest
+    shift
+    : >"$file"
+    for ((t = 1; t <= TRIALS; t++)); do
+        lab_client timeout 60 "$WPING" --json --traceroute "$@" >"$W/tr.json"
+        elapsed=$(jq -r 'select(.type == "trace_end") | .elapsed_ms' "$W/tr.json")
+        slowest=$(jq -s '[.[] | select(.type == "hop") | .probes[] | .rtt_ms // 0] | max' "$W/tr.json")
+        echo "$elapsed $slowest" >>"$file"
+    done
+}
+
+# The median trace of FILE: "elapsed slowest".
+trace_median() {
+    sort -n "$1" | awk '{ a[NR] = $0 } END { print a[int((NR + 1) / 2)] }'
+}
+
 # ---- traceroute time: all probes of a window of hops go out together ----
 lab_chain_create
 lab_chain_warm6
 lab_socket_kind dgram
-best_all=
-best_silent=
-for ((t = 1; t <= TRIALS; t++)); do
-    lab_client timeout 60 "$WPING" --json --traceroute -w 1000 "$LAB_S4" >"$W/tr.json"
-    elapsed=$(jq -r 'select(.type == "trace_end") | .elapsed_ms' "$W/tr.json")
-    slowest=$(jq -s '[.[] | select(.type == "hop") | .probes[] | .rtt_ms // 0] | max' "$W/tr.json")
-    echo "$elapsed $slowest" >>"$W/tr-all.txt"
-done
+trace_trials "$W/tr-all.txt" -w 1000 "$LAB_S4"
 lab_chain_silent 2
-for ((t = 1; t <= TRIALS; t++)); do
-    lab_client timeout 60 "$WPING" --json --traceroute -w "$TRACE_W" "$LAB_S4" >"$W/tr.json"
-    elapsed=$(jq -r 'select(.type == "trace_end") | .elapsed_ms' "$W/tr.json")
-    slowest=$(jq -s '[.[] | select(.type == "hop") | .probes[] | .rtt_ms // 0] | max' "$W/tr.json")
-    echo "$elapsed $slowest" >>"$W/tr-silent.txt"
-done
+trace_trials "$W/tr-silent.txt" -w "$TRACE_W" "$LAB_S4"
 lab_destroy
 # median of the elapsed times, with the slowest RTT of the same runs
-read -r el sl < <(sort -n "$W/tr-all.txt" | awk '{ a[NR] = $0 } END { print a[int((NR + 1) / 2)] }')
+read -r el sl < <(trace_median "$W/tr-all.txt")
 bound=$(awk -v s="$sl" 'BEGIN { printf "%.3f", 1.5 * 4 * s }')
 row "IPv4 dgram: --traceroute, 4 rows (3 routers and the target), median of $TRIALS" \
     "${el} ms (slowest probe RTT ${sl} ms)" "< 1.5 × 4 × ${sl} = ${bound} ms" \
     "$(awk -v e="$el" -v b="$bound" 'BEGIN { print (e < b ? "met" : "MISSED") }')" \
     "lab RTTs are tens of microseconds: the cost of sending and reading 30 probes dominates"
-read -r el sl < <(sort -n "$W/tr-silent.txt" | awk '{ a[NR] = $0 } END { print a[int((NR + 1) / 2)] }')
+read -r el sl < <(trace_median "$W/tr-silent.txt")
 bound=$(awk -v s="$sl" -v w="$TRACE_W" 'BEGIN { printf "%.3f", 1.5 * 4 * s + 3 * w }')
 strict=$(awk -v s="$sl" -v w="$TRACE_W" 'BEGIN { printf "%.3f", 1.5 * 4 * s + w }')
 row "IPv4 dgram: --traceroute, router 2 silent, -w $TRACE_W, median of $TRIALS" \
@@ -182,15 +189,9 @@ if [[ -x $FAKEHOST ]]; then
     lab_socket_kind dgram
     printf '* delay=%s\n' "$DELAY_MS" >"$W/delay.script"
     lab_fakehost "$W/delay.script"
-    : >"$W/tr-delay.txt"
-    for ((t = 1; t <= TRIALS; t++)); do
-        lab_client timeout 60 "$WPING" --json --traceroute -w 1000 "$LAB_FAKE4" >"$W/tr.json"
-        elapsed=$(jq -r 'select(.type == "trace_end") | .elapsed_ms' "$W/tr.json")
-        slowest=$(jq -s '[.[] | select(.type == "hop") | .probes[] | .rtt_ms // 0] | max' "$W/tr.json")
-        echo "$elapsed $slowest" >>"$W/tr-delay.txt"
-    done
+    trace_trials "$W/tr-delay.txt" -w 1000 "$LAB_FAKE4"
     lab_destroy
-    read -r el sl < <(sort -n "$W/tr-delay.txt" | awk '{ a[NR] = $0 } END { print a[int((NR + 1) / 2)] }')
+    read -r el sl < <(trace_median "$W/tr-delay.txt")
     bound=$(awk -v s="$sl" 'BEGIN { printf "%.3f", 1.5 * 2 * s }')
     row "IPv4 dgram: --traceroute to the fake host answering ${DELAY_MS} ms late, 2 rows, median of $TRIALS" \
         "${el} ms (slowest probe RTT ${sl} ms)" "< 1.5 × 2 × ${sl} = ${bound} ms" \

@@ -638,7 +638,9 @@ lab_chain_create() {
     for k in 1 2 3; do
         lab_sysctl "${nodes[k]}" net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1 || return 1
     done
-    local mtu4=(1500 $LAB_CHAIN_MTU4) mtu6=(1500 $LAB_CHAIN_MTU6)
+    local mtu4 mtu6
+    read -r -a mtu4 <<<"1500 $LAB_CHAIN_MTU4"
+    read -r -a mtu6 <<<"1500 $LAB_CHAIN_MTU6"
     for k in 0 1 2 3; do
         ip link add "l${k}a" netns "${nodes[k]}" type veth peer name "l${k}b" \
             netns "${nodes[k + 1]}" || return 1
