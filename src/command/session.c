@@ -69,7 +69,8 @@ struct session {
     struct timespec signals_checked; /* when S_poll_signals last asked the kernel */
     enum session_stop stop;
 
-    bool done; /* the request in flight has its outcome */
+    bool done;     /* the request in flight has its outcome */
+    bool reported; /* and it has been written */
     struct echo_outcome outcome;
 
     bool has_deadline;
@@ -408,11 +409,17 @@ static void S_on_outcome(void *context, const struct echo_outcome *outcome)
     s->done = true;
 }
 
+static void S_report(struct session *s);
+
 /* Every request is tagged with its number. A notice names the request it answers once an
  * outcome has been reported: before that, the JSON stream has always left it unnamed. */
 static void S_on_notice(void *context, const struct echo_notice *notice)
 {
     struct session *s = context;
+    /* An outcome and a notice read in one wait (an ICMP error, then the reply) are written
+     * in the order they came. */
+    if (s->done && !s->reported)
+        S_report(s);
     uint64_t request = notice->has_request && s->stats.sent > 0 ? notice->tag : 0;
     struct format_notice event = {notice, request, {0, 0}, NULL};
 
@@ -577,7 +584,7 @@ static void S_send(struct session *s, const struct echo_request *request)
 {
     int result;
 
-    s->done = false;
+    s->done = s->reported = false;
     if (s->source_not_local) {
         S_local_failure(s, request, EADDRNOTAVAIL);
         return;
@@ -629,6 +636,7 @@ static void S_report(struct session *s)
     struct format_reply reply = {&s->outcome, NULL, NULL, s->outcome.tag, {0, 0}, NULL};
 
     clock_gettime(CLOCK_REALTIME, &reply.known_at);
+    s->reported = true;
     if (s->options->record_route > 0 &&
         echo_ipopt_find(s->outcome.ip_options, s->outcome.ip_options_len, ECHO_IPOPT_RECORD_ROUTE,
                         &route))
@@ -689,7 +697,8 @@ static void S_loop(struct session *s)
         S_send(s, &request);
         if (!s->done)
             break;
-        S_report(s);
+        if (!s->reported)
+            S_report(s);
         if (s->stop != SESSION_RUNNING)
             break;
     }

@@ -40,6 +40,9 @@
 /* Packets read per echo_process call, so that a flood cannot starve the caller. */
 #define READ_BUDGET 256
 #define RX_BUFFER (65535 + 64)
+/* ICMP errors read from a datagram socket's error queue and held until the replies that
+ * arrived before them have been read. */
+#define HELD_ERRORS 32
 #define OPTION_UNSET (-2)
 #define RAW_ICMP_FILTER 1
 
@@ -112,7 +115,9 @@ struct echo_handle {
     uint8_t *rx;
     uint8_t *tx; /* grown to the largest request so far */
     size_t tx_capacity;
-    bool sent_since_read; /* a request went out since the socket was last read */
+    bool sent_since_read;    /* a request went out since the socket was last read */
+    struct held_error *held; /* datagram sockets: HELD_ERRORS entries, allocated when needed */
+    size_t held_count;
     enum tx_keys tx_keys;
     uint32_t tx_counter; /* TX_KEYS_COUNTER: the key of the next send */
     bool reading_errors; /* the error queue is being read: do not start again */
@@ -126,6 +131,13 @@ struct rx_meta {
     int ttl, tos;
     const uint8_t *ip_options;
     size_t ip_options_len;
+};
+
+/* An ICMP error from a datagram socket's error queue, not yet dispatched. */
+struct held_error {
+    struct packet_info info;
+    struct sockaddr_storage offender;
+    struct rx_meta meta;
 };
 
 /* FNV-1a: cheap, and enough to tell a late reply's payload from a corrupted one. */
@@ -450,6 +462,7 @@ void echo_close(echo_handle *handle)
     free(handle->by_sequence);
     free(handle->rx);
     free(handle->tx);
+    free(handle->held);
     free(handle);
 }
 
@@ -640,6 +653,7 @@ static bool S_has_source_route(const struct echo_request *r)
 }
 
 static void S_drain_errors(echo_handle *h);
+static void S_release_errors(echo_handle *h, const struct rx_meta *until);
 static void S_read_errors(echo_handle *h, int64_t want);
 
 /* One send; with TX_KEYS_SEQUENCE it names the key of its transmit stamp. A kernel before
@@ -929,8 +943,11 @@ static void S_unmatched_reply(echo_handle *h, const struct packet_info *info,
     const struct history *entry = &h->history[info->sequence % HISTORY_SIZE];
     if (entry->state == HISTORY_NONE || entry->sequence != info->sequence)
         return; /* not ours, or too old to know */
-    S_notice(h, entry->state == HISTORY_REPLIED ? ECHO_NOTICE_DUPLICATE : ECHO_NOTICE_LATE, info,
-             from, meta);
+    /* The first outcome stands: a reply after an ICMP error is a notice of its own kind. */
+    enum echo_notice_kind kind = entry->state == HISTORY_REPLIED ? ECHO_NOTICE_DUPLICATE
+                                 : entry->state == HISTORY_ERROR ? ECHO_NOTICE_AFTER_ERROR
+                                                                 : ECHO_NOTICE_LATE;
+    S_notice(h, kind, info, from, meta);
 }
 
 static void S_fill_reply(struct slot *s, const struct packet_info *info, const struct rx_meta *meta)
@@ -997,6 +1014,11 @@ static void S_dispatch(echo_handle *h, const struct packet_info *info,
         S_read_errors(h, s->tx_key);
         s = S_find(h, info->sequence);
     }
+    if (info->kind == PACKET_ECHO_REPLY && h->held_count > 0) {
+        /* Errors that the read above held and that came before this reply go first. */
+        S_release_errors(h, meta);
+        s = S_find(h, info->sequence);
+    }
     if (s == NULL || s->send_failed) {
         if (info->kind == PACKET_ECHO_REPLY)
             S_unmatched_reply(h, info, from, meta);
@@ -1045,7 +1067,64 @@ static ssize_t S_receive(echo_handle *h, struct receive *r, struct msghdr *msg, 
     return recvmsg(h->fd, msg, flags);
 }
 
-static void S_read_packets(echo_handle *h)
+/* Whether a held error arrived before the packet described by `until` (NULL: all do), by
+ * the kernel's receive stamps of one clock. Without them the error goes first, as it was
+ * read first. */
+static bool S_held_before(const struct held_error *e, const struct rx_meta *until)
+{
+    if (until == NULL)
+        return true;
+    const struct stamp_pair *a = &e->meta.rx, *b = &until->rx;
+    if (a->has_software && b->has_software)
+        return !timespec_before(&b->software, &a->software);
+    if (a->has_hardware && b->has_hardware)
+        return !timespec_before(&b->hardware, &a->hardware);
+    return true;
+}
+
+/* Dispatches held errors, oldest first, while they arrived before `until`. One at a time:
+ * a callback may start a request whose send holds new errors. */
+static void S_release_errors(echo_handle *h, const struct rx_meta *until)
+{
+    while (h->held_count > 0 && S_held_before(&h->held[0], until)) {
+        struct held_error e = h->held[0];
+        h->held_count--;
+        memmove(h->held, h->held + 1, h->held_count * sizeof(*h->held));
+        S_dispatch(h, &e.info, &e.offender, &e.meta);
+    }
+}
+
+/*
+ * A datagram socket queues ICMP errors apart from echo replies, so an error read now may
+ * have arrived after a reply still queued: it is held until the replies are read, and each
+ * outcome then goes in the order of the kernel's receive stamps. The first one stands.
+ */
+static void S_hold_error(echo_handle *h, const struct packet_info *info,
+                         const struct sockaddr_storage *offender, const struct rx_meta *meta)
+{
+    if (h->held == NULL && (h->held = malloc(HELD_ERRORS * sizeof(*h->held))) == NULL) {
+        S_dispatch(h, info, offender, meta); /* no memory to hold it: in reading order */
+        return;
+    }
+    if (h->held_count == HELD_ERRORS) {
+        struct held_error oldest = h->held[0];
+        memmove(h->held, h->held + 1, (HELD_ERRORS - 1) * sizeof(*h->held));
+        h->held_count--;
+        S_dispatch(h, &oldest.info, &oldest.offender, &oldest.meta);
+        if (h->held_count == HELD_ERRORS)
+            return; /* a callback's send filled it again: drop this one, as a full queue does */
+    }
+    struct held_error *e = &h->held[h->held_count++];
+    e->info = *info;
+    e->offender = *offender;
+    e->meta = *meta;
+    e->meta.ip_options = NULL; /* pointed into the control buffer */
+    e->meta.ip_options_len = 0;
+}
+
+/* Reads the queued packets, at most READ_BUDGET. Returns false when it stopped at the budget
+ * with more perhaps queued. */
+static bool S_read_packets(echo_handle *h)
 {
     for (int budget = READ_BUDGET; budget > 0; budget--) {
         struct receive r;
@@ -1053,9 +1132,12 @@ static void S_read_packets(echo_handle *h)
         ssize_t n = S_receive(h, &r, &msg, MSG_DONTWAIT, h->rx, RX_BUFFER);
         if (n < 0) {
             if (errno == EAGAIN || errno == EWOULDBLOCK)
-                return;
-            /* EINTR, or a pending ICMP error reported once as this call's errno: the
-             * error itself is read from the error queue. */
+                return true;
+            /* EINTR, or a datagram socket's ICMP error just queued, reported once as
+             * this call's errno: read the error queue now, so that the error takes its
+             * turn among the replies. */
+            if (errno != EINTR && h->kind == ECHO_SOCKET_DGRAM)
+                S_drain_errors(h);
             continue;
         }
         struct rx_meta meta;
@@ -1065,12 +1147,14 @@ static void S_read_packets(echo_handle *h)
             packet_parse_ipv4(h->rx, (size_t)n, &info);
         else
             packet_parse_icmp(h->family, h->rx, (size_t)n, false, &info);
+        S_release_errors(h, &meta);
         S_dispatch(h, &info, &r.name, &meta);
         /* Nothing left to answer: stop without the read that would only say EAGAIN. What
          * else is queued (duplicates) makes the next wait return at once. */
         if (h->pending == 0)
-            return;
+            return true;
     }
+    return false;
 }
 
 /* A transmit stamp goes to the outstanding request with its key, and to no other: once
@@ -1146,7 +1230,7 @@ static bool S_read_error(echo_handle *h, struct msghdr *msg, const uint8_t *data
         return false;
     /* The error queue gives no TTL of the error packet itself. */
     meta.ttl = meta.tos = -1;
-    S_dispatch(h, &info, &e.offender, &meta);
+    S_hold_error(h, &info, &e.offender, &meta);
     return false;
 }
 
@@ -1183,8 +1267,10 @@ static int S_process(echo_handle *h, bool input, bool errors)
     uint64_t before = h->completed;
     if (errors)
         S_drain_errors(h);
-    if (input)
-        S_read_packets(h);
+    /* Held errors wait for replies still queued behind a spent budget; the next wait
+     * comes back at once for them. */
+    if (!input || S_read_packets(h))
+        S_release_errors(h, NULL);
     S_expire(h);
     return (int)(h->completed - before);
 }
@@ -1212,7 +1298,7 @@ int echo_wait(echo_handle *handle, const struct timespec *until, const sigset_t 
     /* Over loopback the answer is usually queued by the time sendto returns: read first,
      * and poll only when there was nothing. That saves a system call per echo when it
      * pays, and costs one read that finds nothing when it does not. */
-    if (handle->sent_since_read) {
+    if (handle->sent_since_read || handle->held_count > 0) {
         handle->sent_since_read = false;
         int completed = S_process(handle, true, false);
         if (completed != 0)

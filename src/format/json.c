@@ -391,6 +391,7 @@ static int S_notice(struct format *self, const struct format_notice *event)
         [ECHO_NOTICE_DUPLICATE] = "duplicate",
         [ECHO_NOTICE_LATE] = "late",
         [ECHO_NOTICE_MALFORMED] = "malformed",
+        [ECHO_NOTICE_AFTER_ERROR] = "reply_after_error",
     };
 
     S_open(b, types[notice->kind]);
@@ -401,7 +402,8 @@ static int S_notice(struct format *self, const struct format_notice *event)
         S_null(b, "seq");
     S_uint(b, "icmp_seq", notice->sequence);
     S_time(b, "timestamp", &event->received_at);
-    /* Duplicates and late replies are echo replies; a malformed packet has no status. */
+    /* Duplicates, late replies and replies after an error are echo replies; a malformed
+     * packet has no status. */
     if (notice->kind == ECHO_NOTICE_MALFORMED) {
         S_null(b, "status");
         S_null(b, "status_name");
@@ -467,6 +469,7 @@ static int S_statistics(struct format *self, const struct format_stats *stats,
     S_uint(b, "duplicates", stats->duplicates);
     S_uint(b, "late", stats->late);
     S_uint(b, "malformed", stats->malformed);
+    S_uint(b, "replies_after_error", stats->after_error);
     S_exact(b, "loss_percent", precise.loss_percent);
     if (precise.has_rtt) {
         S_key(b, "rtt_ms");

@@ -100,6 +100,9 @@ void format_stats_notice(struct format_stats *stats, const struct echo_notice *n
     case ECHO_NOTICE_MALFORMED:
         stats->malformed++;
         break;
+    case ECHO_NOTICE_AFTER_ERROR:
+        stats->after_error++;
+        break;
     }
 }
 

@@ -61,6 +61,7 @@ struct format_stats {
     uint64_t duplicates; /* notices, never counted as sent or received */
     uint64_t late;
     uint64_t malformed;
+    uint64_t after_error;                        /* echo replies after the request's ICMP error */
     uint64_t rtt_ms_min, rtt_ms_max, rtt_ms_sum; /* whole milliseconds, truncated */
     uint64_t rtt_ns_min, rtt_ns_max, rtt_ns_sum; /* exact */
     double rtt_ns_mean, rtt_ns_m2;               /* Welford's running mean and squared spread */
@@ -72,7 +73,7 @@ struct format_stats {
 /* Counts one outcome. */
 void format_stats_add(struct format_stats *stats, const struct echo_outcome *outcome);
 
-/* Counts one engine notice (duplicate, late or malformed reply). */
+/* Counts one engine notice (duplicate, late, malformed, or after an ICMP error). */
 void format_stats_notice(struct format_stats *stats, const struct echo_notice *notice);
 
 /* The ping.exe statistics block, computed from a tally. */

@@ -138,7 +138,8 @@ static int S_outcome(struct format *self, const struct format_reply *reply)
     return failed;
 }
 
-/* ping.exe prints nothing for duplicate, late or malformed replies. */
+/* ping.exe prints nothing for duplicate, late or malformed replies, or replies after an
+ * ICMP error. */
 static int S_notice(struct format *self, const struct format_notice *notice)
 {
     (void)self;

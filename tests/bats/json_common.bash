@@ -63,7 +63,8 @@ def load(path, stream):
 
 OUTCOMES = {"reply": "replies", "corrupt": "corrupt", "icmp_error": "icmp_errors",
             "timeout": "timeouts", "send_failure": "send_failures"}
-NOTICES = {"duplicate": "duplicates", "late": "late", "malformed": "malformed"}
+NOTICES = {"duplicate": "duplicates", "late": "late", "malformed": "malformed",
+           "reply_after_error": "replies_after_error"}
 
 def near(got, want, what):
     # Event RTTs are rounded to whole microseconds, the statistics are computed before

@@ -100,7 +100,7 @@ static void print_outcome(void *context, const struct echo_outcome *o)
 static void print_notice(void *context, const struct echo_notice *n)
 {
     (void)context;
-    static const char *const kinds[] = {"duplicate", "late", "malformed"};
+    static const char *const kinds[] = {"duplicate", "late", "malformed", "after_error"};
     char from[INET6_ADDRSTRLEN];
     printf("notice=%s seq=%u from=%s len=%zu match=%d\n", kinds[n->kind], n->sequence,
            address_text(&n->responder, from, sizeof(from)), n->data_len, n->data_match);

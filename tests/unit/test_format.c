@@ -230,9 +230,13 @@ static void check_stats_count_corrupt_replies_and_notices(void)
     format_stats_notice(&stats, &notice);
     notice.kind = ECHO_NOTICE_MALFORMED;
     format_stats_notice(&stats, &notice);
+    notice.kind = ECHO_NOTICE_AFTER_ERROR;
+    format_stats_notice(&stats, &notice);
     CHECK_INT(stats.corrupt, 2, "changed payload and changed size are corrupt");
     CHECK_INT(stats.succeeded, 2, "but still echo replies");
-    CHECK_INT(stats.duplicates + stats.late + stats.malformed, 3, "one of each notice");
+    CHECK_INT(stats.duplicates + stats.late + stats.malformed + stats.after_error, 4,
+              "one of each notice");
+    CHECK_INT(stats.after_error, 1, "a reply after an ICMP error has its own count");
     CHECK_INT(stats.sent, 2, "notices are not requests");
 }
 
@@ -805,8 +809,21 @@ static void check_json_notice_objects(void)
               "kernel-rx\",\"payload_match\":false}\n",
               "late");
     header = strlen(capture_text(&capture));
+    notice.kind = ECHO_NOTICE_AFTER_ERROR;
+    notice.rtt_ns = 2000;
+    notice.data_match = true;
+    CHECK_INT(format_notice(capture.format, &event), 0, "reply after error");
+    CHECK_STR(json_since(&capture, header, got, sizeof(got)),
+              "{\"type\":\"reply_after_error\",\"seq\":5,\"icmp_seq\":5,"
+              "\"timestamp\":\"2026-11-21T12:04:33.123456Z\",\"status\":0,"
+              "\"status_name\":\"IP_SUCCESS\",\"message\":null,\"responder\":\"198.18.2.2\","
+              "\"bytes\":32,\"ttl\":63,\"rtt_ms\":0.002,\"clock\":\"user/kernel-rx\","
+              "\"payload_match\":true}\n",
+              "a reply after the request's ICMP error: an echo reply, its own type");
+    header = strlen(capture_text(&capture));
     notice.kind = ECHO_NOTICE_MALFORMED;
     notice.rtt_ns = 0;
+    notice.data_match = false;
     notice.ttl = -1;
     notice.data_len = 3;
     event.request = 0;
@@ -846,6 +863,8 @@ static void check_json_summary_and_interim(void)
     format_stats_notice(&stats, &notice);
     notice.kind = ECHO_NOTICE_LATE;
     format_stats_notice(&stats, &notice);
+    notice.kind = ECHO_NOTICE_AFTER_ERROR;
+    format_stats_notice(&stats, &notice);
 
     json_open_capture(&capture);
     format_begin(capture.format, &json_target);
@@ -856,7 +875,8 @@ static void check_json_summary_and_interim(void)
     CHECK_STR(json_since(&capture, header, got, sizeof(got)),
               "{\"type\":\"summary\",\"timestamp\":\"T\",\"reason\":\"sigint\",\"sent\":6,"
               "\"replies\":2,\"corrupt\":1,\"icmp_errors\":1,\"timeouts\":1,\"send_failures\":1,"
-              "\"duplicates\":2,\"late\":1,\"malformed\":0,\"loss_percent\":50,"
+              "\"duplicates\":2,\"late\":1,\"malformed\":0,\"replies_after_error\":1,"
+              "\"loss_percent\":50,"
               "\"rtt_ms\":{\"min\":1.000,\"avg\":2.000,\"max\":3.000,\"stddev\":0.816,"
               "\"median\":2.000,\"p90\":3.000,\"p99\":3.000},\"jitter_ms\":0.121,"
               "\"exit_status\":0}\n",
@@ -875,7 +895,8 @@ static void check_json_summary_and_interim(void)
     CHECK_STR(json_since(&capture, header, got, sizeof(got)),
               "{\"type\":\"interim\",\"timestamp\":\"T\",\"reason\":\"sigquit\",\"sent\":3,"
               "\"replies\":0,\"corrupt\":0,\"icmp_errors\":1,\"timeouts\":2,\"send_failures\":0,"
-              "\"duplicates\":0,\"late\":0,\"malformed\":0,\"loss_percent\":100,"
+              "\"duplicates\":0,\"late\":0,\"malformed\":0,\"replies_after_error\":0,"
+              "\"loss_percent\":100,"
               "\"rtt_ms\":null,\"jitter_ms\":null,\"exit_status\":1}\n",
               "interim without replies: no rtt, no jitter, ICMP errors are lost");
 
@@ -886,8 +907,8 @@ static void check_json_summary_and_interim(void)
     CHECK_STR(json_since(&capture, header, got, sizeof(got)),
               "{\"type\":\"summary\",\"timestamp\":\"T\",\"reason\":\"completed\",\"sent\":0,"
               "\"replies\":0,\"corrupt\":0,\"icmp_errors\":0,\"timeouts\":0,\"send_failures\":0,"
-              "\"duplicates\":0,\"late\":0,\"malformed\":0,\"loss_percent\":0,"
-              "\"rtt_ms\":null,\"jitter_ms\":null,\"exit_status\":1}\n",
+              "\"duplicates\":0,\"late\":0,\"malformed\":0,\"replies_after_error\":0,"
+              "\"loss_percent\":0,\"rtt_ms\":null,\"jitter_ms\":null,\"exit_status\":1}\n",
               "a summary is written even when nothing was sent");
     capture_close(&capture);
 }

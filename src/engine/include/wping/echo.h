@@ -221,6 +221,10 @@ enum echo_notice_kind {
     ECHO_NOTICE_DUPLICATE, /* another echo reply for a request that already had one */
     ECHO_NOTICE_LATE,      /* echo reply for a request that had already timed out */
     ECHO_NOTICE_MALFORMED, /* a reply for us that fails its checksum or is truncated */
+    /* An echo reply for a request whose outcome was an ICMP error that arrived before it
+     * (kernel receive time, on either socket kind): the first outcome stands. An ICMP error
+     * after a request's outcome is dropped. */
+    ECHO_NOTICE_AFTER_ERROR,
 };
 
 struct echo_notice {
