@@ -1082,16 +1082,21 @@ static bool S_held_before(const struct held_error *e, const struct rx_meta *unti
     return true;
 }
 
-/* Dispatches held errors, oldest first, while they arrived before `until`. One at a time:
- * a callback may start a request whose send holds new errors. */
+/* Takes the oldest held error off the list, then dispatches it: its callback may start a
+ * request whose send holds new errors. */
+static void S_release_oldest(echo_handle *h)
+{
+    struct held_error e = h->held[0];
+    h->held_count--;
+    memmove(h->held, h->held + 1, h->held_count * sizeof(*h->held));
+    S_dispatch(h, &e.info, &e.offender, &e.meta);
+}
+
+/* Dispatches held errors, oldest first, while they arrived before `until`. */
 static void S_release_errors(echo_handle *h, const struct rx_meta *until)
 {
-    while (h->held_count > 0 && S_held_before(&h->held[0], until)) {
-        struct held_error e = h->held[0];
-        h->held_count--;
-        memmove(h->held, h->held + 1, h->held_count * sizeof(*h->held));
-        S_dispatch(h, &e.info, &e.offender, &e.meta);
-    }
+    while (h->held_count > 0 && S_held_before(&h->held[0], until))
+        S_release_oldest(h);
 }
 
 /*
@@ -1107,10 +1112,7 @@ static void S_hold_error(echo_handle *h, const struct packet_info *info,
         return;
     }
     if (h->held_count == HELD_ERRORS) {
-        struct held_error oldest = h->held[0];
-        memmove(h->held, h->held + 1, (HELD_ERRORS - 1) * sizeof(*h->held));
-        h->held_count--;
-        S_dispatch(h, &oldest.info, &oldest.offender, &oldest.meta);
+        S_release_oldest(h);
         if (h->held_count == HELD_ERRORS)
             return; /* a callback's send filled it again: drop this one, as a full queue does */
     }
