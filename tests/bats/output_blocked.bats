@@ -113,9 +113,11 @@ signal_and_wait() {
         head -c 65536 /dev/zero >"$out" # a pipe holds 64 KiB: now wping's first line waits
         ip netns exec "$LAB_C" "$WPING" "$mode" -w 1000 "$LAB_S4" >"$out" 2>"$BG_ERR" 3>&- &
         BG_PID=$!
-        # Signal only once wping catches SIGINT (bit 2 of SigCgt), or it would just die.
+        # Signal only once the process is wping itself (not the shell or ip before their exec:
+        # bats's shell catches SIGINT too) and wping catches SIGINT (bit 2 of SigCgt).
         for ((i = 0; i < 250; i++)); do
-            (($(awk '/^SigCgt:/ { print "0x" $2 }' "/proc/$BG_PID/status" 2>/dev/null || echo 0) & 2)) && break
+            [[ $(readlink "/proc/$BG_PID/exe" 2>/dev/null) == "$(readlink -f "$WPING")" ]] &&
+                (($(awk '/^SigCgt:/ { print "0x" $2 }' "/proc/$BG_PID/status" 2>/dev/null || echo 0) & 2)) && break
             sleep 0.02
         done
         signal_and_wait INT
