@@ -635,13 +635,14 @@ static void S_wait(struct run *r, int64_t now)
         fds[nfds].events = POLLIN;
         nfds++;
     }
-    if (until != INT64_MAX)
-        timeout = S_timespec(until > now ? until - now : 0);
     if (until > now) {
-        S_flush(r); /* about to block: what is written goes out first */
+        S_flush(r); /* about to block: what is written goes out first, */
         if (r->stop != TARGETS_RUNNING)
             return;
+        now = S_now(); /* and the time it took does not lengthen the wait */
     }
+    if (until != INT64_MAX)
+        timeout = S_timespec(until > now ? until - now : 0);
     int ready = ppoll(fds, nfds, until != INT64_MAX ? &timeout : NULL, &r->wait_mask);
     if (ready < 0 && errno == EINTR)
         S_signals(r);
