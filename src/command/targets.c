@@ -686,9 +686,11 @@ static void S_loop(struct run *r)
             if (!S_send(r, &r->targets[S_heap_pop(r)], now))
                 break;
             burst++;
-            r->next_send = now + r->pace_ns;
+            /* The pace counts from after the send returned, so that a send slowed down (say,
+             * preempted) can never bring the next one closer than the pace. */
             if (r->pace_ns > 0)
                 now = S_now();
+            r->next_send = now + r->pace_ns;
         }
         S_process(r);
         if (r->stop != TARGETS_RUNNING || r->unfinished == 0)
