@@ -72,6 +72,7 @@ run_measured() {
     echo "peak RSS: 1000 targets ${rss_small} kB, 10 000 x 1 ${rss_one} kB, 10 000 x 2 ${rss_two} kB" >&3
     # twice the echoes, 10 000 more: the same memory (a few pages of noise)
     ((rss_two - rss_one <= 256))
-    # 9 000 more targets: at most 1.5 kB each
-    ((rss_one - rss_small <= 9000 * 3 / 2))
+    # 9 000 more targets: at most 1.5 kB each. Under ASan every allocation carries redzones
+    # and shadow memory, so only the check above (none per echo) holds there.
+    [[ ${WPING_SANITIZE:-0} == 1 ]] || ((rss_one - rss_small <= 9000 * 3 / 2))
 }
