@@ -27,6 +27,7 @@
 #include "format.h"
 #include "path.h"
 #include "privilege.h"
+#include "run_signals.h"
 
 /* Why the run stopped early. */
 enum session_stop {
@@ -77,21 +78,6 @@ struct session {
     struct timespec deadline; /* CLOCK_MONOTONIC */
     uint64_t requests;        /* requests started so far; the one in flight is the last */
 };
-
-/* Set by the handler, which runs only while a wait has the signals unblocked. */
-static volatile sig_atomic_t S_got_int;
-static volatile sig_atomic_t S_got_quit;
-static volatile sig_atomic_t S_got_term;
-
-static void S_on_signal(int signo)
-{
-    if (signo == SIGINT)
-        S_got_int = 1;
-    else if (signo == SIGQUIT)
-        S_got_quit = 1;
-    else
-        S_got_term = 1; /* SIGTERM, and SIGHUP: the terminal closed */
-}
 
 static void S_not_found(const struct session *s, const char *name)
 {
@@ -378,7 +364,8 @@ static const struct timespec *S_give_up_at(void *context)
 {
     struct session *s = context;
 
-    return format_output_give_up(&s->give_up, s->stop != SESSION_RUNNING || S_got_int || S_got_term,
+    return format_output_give_up(&s->give_up,
+                                 s->stop != SESSION_RUNNING || run_signals_stop_asked(),
                                  s->has_deadline ? &s->deadline : NULL);
 }
 
@@ -438,19 +425,19 @@ static int S_status(const struct session *s)
 /* Acts on the signals that arrived during a wait. */
 static void S_signals(struct session *s)
 {
-    if (S_got_quit) {
+    if (run_signal_quit) {
         struct format_end end = {false, FORMAT_REASON_SIGQUIT, S_status(s), NULL};
 
-        S_got_quit = 0;
+        run_signal_quit = 0;
         if (s->stop == SESSION_RUNNING && (format_statistics(s->format, &s->stats, &end) != 0 ||
                                            format_interrupt(s->format, FORMAT_CONTROL_BREAK) != 0))
             S_output_failed(s);
     }
     if (s->stop != SESSION_RUNNING)
         return;
-    if (S_got_int)
+    if (run_signal_int)
         s->stop = SESSION_STOP_INT;
-    else if (S_got_term)
+    else if (run_signal_term)
         s->stop = SESSION_STOP_TERM;
 }
 
@@ -704,29 +691,6 @@ static void S_loop(struct session *s)
     }
 }
 
-/* Blocks SIGINT, SIGQUIT, SIGTERM and SIGHUP and catches them; the engine's waits unblock
- * them. No SA_RESTART: a wait they interrupt returns, so that the session can act. */
-static int S_catch_signals(struct session *s)
-{
-    static const int signals[] = {SIGINT, SIGQUIT, SIGTERM, SIGHUP};
-    struct sigaction action;
-
-    memset(&action, 0, sizeof(action));
-    action.sa_handler = S_on_signal;
-    sigemptyset(&action.sa_mask);
-    sigemptyset(&s->caught);
-    for (size_t i = 0; i < sizeof(signals) / sizeof(signals[0]); i++)
-        sigaddset(&s->caught, signals[i]);
-    if (sigprocmask(SIG_BLOCK, &s->caught, &s->wait_mask) != 0)
-        return -1;
-    for (size_t i = 0; i < sizeof(signals) / sizeof(signals[0]); i++) {
-        sigdelset(&s->wait_mask, signals[i]);
-        if (sigaction(signals[i], &action, NULL) != 0)
-            return -1;
-    }
-    return 0;
-}
-
 /* Says why stdout could not be written. */
 static void S_output_message(const struct session *s)
 {
@@ -770,7 +734,7 @@ static int S_finish(struct session *s)
 /* Whether a signal that ends the run came (path modes: one may arrive while output waits). */
 static bool S_interrupted(void)
 {
-    return S_got_int || S_got_term;
+    return run_signals_stop_asked();
 }
 
 /* --mtu and --traceroute take over once the target is resolved and the engine open. */
@@ -831,7 +795,7 @@ int session_run(const struct wping_options *options)
         goto out;
     }
     /* Caught from here on; the streams wait for their readers with them unblocked. */
-    if (S_catch_signals(&s) != 0) {
+    if (run_signals_catch(&s.caught, &s.wait_mask) != 0) {
         diag_error(s.json, DIAG_SYSTEM, "wping: cannot catch signals: %s", strerror(errno));
         goto out;
     }

@@ -24,6 +24,7 @@
 #include "exit_status.h"
 #include "format.h"
 #include "privilege.h"
+#include "run_signals.h"
 #include "target_list.h"
 
 /* Sends in a row before the sockets are read again: at --pace=0 a burst of thousands of
@@ -100,20 +101,6 @@ struct run {
     enum targets_stop stop;
 };
 
-static volatile sig_atomic_t S_got_int;
-static volatile sig_atomic_t S_got_quit;
-static volatile sig_atomic_t S_got_term;
-
-static void S_on_signal(int signo)
-{
-    if (signo == SIGINT)
-        S_got_int = 1;
-    else if (signo == SIGQUIT)
-        S_got_quit = 1;
-    else
-        S_got_term = 1; /* SIGTERM, and SIGHUP: the terminal closed */
-}
-
 /* When output should stop waiting for its reader (format_output_wait.give_up_at), by the
  * rule the one-target session follows too. */
 static const struct timespec *S_give_up_at(void *context)
@@ -122,7 +109,8 @@ static const struct timespec *S_give_up_at(void *context)
     struct timespec deadline = {(time_t)(r->deadline / 1000000000),
                                 (long)(r->deadline % 1000000000)};
 
-    return format_output_give_up(&r->give_up, r->stop != TARGETS_RUNNING || S_got_int || S_got_term,
+    return format_output_give_up(&r->give_up,
+                                 r->stop != TARGETS_RUNNING || run_signals_stop_asked(),
                                  r->has_deadline ? &deadline : NULL);
 }
 
@@ -509,31 +497,6 @@ static bool S_send(struct run *r, struct target *t, int64_t now)
 
 /* ---- signals and the end ---- */
 
-static int S_catch_signals(struct run *r)
-{
-    struct sigaction action;
-    sigset_t ours;
-
-    memset(&action, 0, sizeof(action));
-    action.sa_handler = S_on_signal;
-    sigemptyset(&action.sa_mask);
-    sigemptyset(&ours);
-    sigaddset(&ours, SIGINT);
-    sigaddset(&ours, SIGQUIT);
-    sigaddset(&ours, SIGTERM);
-    sigaddset(&ours, SIGHUP);
-    if (sigprocmask(SIG_BLOCK, &ours, &r->wait_mask) != 0)
-        return -1;
-    sigdelset(&r->wait_mask, SIGINT);
-    sigdelset(&r->wait_mask, SIGQUIT);
-    sigdelset(&r->wait_mask, SIGTERM);
-    sigdelset(&r->wait_mask, SIGHUP);
-    if (sigaction(SIGINT, &action, NULL) != 0 || sigaction(SIGQUIT, &action, NULL) != 0 ||
-        sigaction(SIGTERM, &action, NULL) != 0 || sigaction(SIGHUP, &action, NULL) != 0)
-        return -1;
-    return 0;
-}
-
 /* Every target's statistics in list order, then the count of those that passed. */
 static int S_statistics(struct run *r, bool final, enum format_reason reason)
 {
@@ -564,17 +527,17 @@ static int S_statistics(struct run *r, bool final, enum format_reason reason)
 
 static void S_signals(struct run *r)
 {
-    if (S_got_quit) {
-        S_got_quit = 0;
+    if (run_signal_quit) {
+        run_signal_quit = 0;
         if (r->stop == TARGETS_RUNNING && (S_statistics(r, false, FORMAT_REASON_SIGQUIT) < 0 ||
                                            format_interrupt(r->format, FORMAT_CONTROL_BREAK) != 0))
             S_output_failed(r);
     }
     if (r->stop != TARGETS_RUNNING)
         return;
-    if (S_got_int)
+    if (run_signal_int)
         r->stop = TARGETS_STOP_INT;
-    else if (S_got_term)
+    else if (run_signal_term)
         r->stop = TARGETS_STOP_TERM;
 }
 
@@ -840,7 +803,7 @@ int targets_run(const struct wping_options *options)
     r.targets = calloc(r.count, sizeof(*r.targets));
     r.heap = calloc(r.count, sizeof(*r.heap));
     r.payload = malloc(options->size > 0 ? options->size : 1);
-    wait.mask = &r.wait_mask; /* filled in by S_catch_signals, before anything is written */
+    wait.mask = &r.wait_mask; /* filled in by run_signals_catch, before anything is written */
     wait.give_up_at = S_give_up_at;
     wait.context = &r;
     r.out = format_output_open(STDOUT_FILENO, &wait);
@@ -858,7 +821,7 @@ int targets_run(const struct wping_options *options)
         r.payload[i] = (unsigned char)('a' + i % 23);
     if (S_resolve(&r, &list) != 0 || S_open(&r) != 0)
         goto out;
-    if (S_catch_signals(&r) != 0) {
+    if (run_signals_catch(NULL, &r.wait_mask) != 0) {
         diag_error(r.json, DIAG_SYSTEM, "wping: cannot catch signals: %s", strerror(errno));
         goto out;
     }
