@@ -18,7 +18,8 @@
  *       leaves the run without a handle, failing every request as ping.exe does;
  *     - the schedule: one request a second on CLOCK_MONOTONIC, or every --interval, for
  *       -n requests or until --deadline; SIGINT / SIGQUIT / SIGTERM as ping.exe's Ctrl-C
- *       and Ctrl-Break;
+ *       and Ctrl-Break, SIGHUP as SIGTERM (run_signals.c, run_signals.h, shared with
+ *       --targets);
  *     - reporting: each event goes to a formatter (src/format, format.h), the ping.exe text
  *       (text.c) or JSON Lines (json.c), side by side over one line builder (line.c, line.h),
  *       on stdout, and into the statistics tally (stats.h: stats.c, histogram.c);
