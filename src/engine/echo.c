@@ -781,8 +781,11 @@ int echo_start(echo_handle *h, const struct echo_request *request, echo_callback
                                       request->data, request->size);
     S_slot_take(h, s, sequence);
     h->pending++;
-    clock_gettime(CLOCK_REALTIME, &s->outcome.sent_at);
+    /* Monotonic first: the window that vouches for a kernel stamp (stamp_rtt) then starts
+     * before the wall-clock send time, so a pause between the two reads can never make a
+     * true RTT look longer than its window (a flood's 3 us replies fell back to user/user). */
     clock_gettime(CLOCK_MONOTONIC, &s->sent_mono);
+    clock_gettime(CLOCK_REALTIME, &s->outcome.sent_at);
     s->deadline = timespec_add_ms(s->sent_mono, request->timeout_ms);
     if (S_sendto(h, length, s) < 0) {
         s->send_failed = true;
